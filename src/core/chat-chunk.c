@@ -1,0 +1,383 @@
+/* chat-chunk.c: one streamed JSON chunk -> a delta
+ *
+ * This is the hot path of a stream: one call per token.  Each thread keeps one
+ * JsonParser, so a chunk costs one parse and a few member look-ups.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "chat-chunk.h"
+#include "chat-error.h"
+
+static GPrivate parser_key = G_PRIVATE_INIT (g_object_unref);
+
+static JsonParser *
+get_thread_parser (void)
+{
+  JsonParser *parser = g_private_get (&parser_key);
+
+  /* A mutable parser: the immutable one spends ~10% sealing every node. */
+  if (parser == NULL)
+    {
+      parser = json_parser_new ();
+      g_private_set (&parser_key, parser);
+    }
+  return parser;
+}
+
+gboolean
+chat_chunk_is_done (const char *data,
+                    gsize       length)
+{
+  const gsize done_length = strlen (CHAT_CHUNK_DONE);
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  while (length > 0 && g_ascii_isspace (data[length - 1]))
+    length--;
+  while (length > 0 && g_ascii_isspace (*data))
+    {
+      data++;
+      length--;
+    }
+  return length == done_length && memcmp (data, CHAT_CHUNK_DONE, done_length) == 0;
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static JsonObject *
+get_object (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+get_array (JsonObject *object,
+           const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static gint64
+get_int (JsonObject *object,
+         const char *name,
+         gint64      fallback)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+  GType type = node ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return fallback;
+  return json_node_get_int (node);
+}
+
+/* `arguments` is a JSON string on the wire, though one spec types it as an
+ * object: keep an object as its JSON text so nothing is lost. */
+static char *
+dup_arguments (JsonObject *function)
+{
+  JsonNode *node = function ? json_object_get_member (function, "arguments") : NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  return json_to_string (node, FALSE);
+}
+
+static ChatToolCall *
+tool_call_from_object (JsonObject *object,
+                       guint       position)
+{
+  JsonObject *function = get_object (object, "function");
+  ChatToolCall *call = g_new0 (ChatToolCall, 1);
+
+  call->index = (int) get_int (object, "index", position);
+  call->id = g_strdup (get_string (object, "id"));
+  call->type = g_strdup (get_string (object, "type"));
+  call->name = function ? g_strdup (get_string (function, "name")) : NULL;
+  call->arguments = dup_arguments (function);
+  return call;
+}
+
+static GPtrArray *
+read_tool_calls (JsonArray *array)
+{
+  guint n = array ? json_array_get_length (array) : 0;
+  GPtrArray *calls;
+
+  if (n == 0)
+    return NULL;
+
+  calls = g_ptr_array_new_with_free_func ((GDestroyNotify) chat_tool_call_free);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        g_ptr_array_add (calls, tool_call_from_object (json_node_get_object (node), i));
+    }
+  if (calls->len == 0)
+    g_clear_pointer (&calls, g_ptr_array_unref);
+  return calls;
+}
+
+/* choices[0]: its `delta` in a stream, its `message` in a whole reply. */
+static void
+read_choice (ChatDelta  *delta,
+             JsonObject *root,
+             const char *member)
+{
+  JsonArray *choices = get_array (root, "choices");
+  JsonNode *first;
+  JsonObject *choice, *message;
+
+  if (choices == NULL || json_array_get_length (choices) == 0)
+    return;
+  first = json_array_get_element (choices, 0);
+  if (!JSON_NODE_HOLDS_OBJECT (first))
+    return;
+
+  choice = json_node_get_object (first);
+  delta->finish_reason = g_strdup (get_string (choice, "finish_reason"));
+  message = get_object (choice, member);
+  if (message == NULL)
+    return;
+
+  delta->content = g_strdup (get_string (message, "content"));
+  delta->reasoning = g_strdup (get_string (message, "reasoning_content"));
+  delta->tool_calls = read_tool_calls (get_array (message, "tool_calls"));
+}
+
+static void
+read_usage (ChatDelta  *delta,
+            JsonObject *root)
+{
+  JsonObject *usage = get_object (root, "usage");
+
+  if (usage == NULL)
+    return;
+  delta->has_usage = TRUE;
+  delta->usage.prompt_tokens = get_int (usage, "prompt_tokens", 0);
+  delta->usage.completion_tokens = get_int (usage, "completion_tokens", 0);
+  delta->usage.total_tokens = get_int (usage, "total_tokens", 0);
+  delta->usage.cached_tokens =
+    get_int (get_object (usage, "prompt_tokens_details"), "cached_tokens", 0);
+  delta->usage.reasoning_tokens =
+    get_int (get_object (usage, "completion_tokens_details"), "reasoning_tokens", 0);
+}
+
+static ChatDelta *
+delta_from_object (JsonObject  *root,
+                   const char  *member,
+                   GError     **error)
+{
+  JsonNode *error_node = json_object_get_member (root, "error");
+  ChatDelta *delta;
+
+  /* Servers may put an error inside an HTTP 200 stream (glm-api.md §3.6). */
+  if (error_node != NULL && !JSON_NODE_HOLDS_NULL (error_node))
+    {
+      g_propagate_error (error, chat_error_new_from_json (200, error_node));
+      return NULL;
+    }
+
+  delta = g_new0 (ChatDelta, 1);
+  delta->model = g_strdup (get_string (root, "model"));
+  delta->id = g_strdup (get_string (root, "id"));
+  read_choice (delta, root, member);
+  read_usage (delta, root);
+  return delta;
+}
+
+/* json-glib checks UTF-8 itself before parsing, so a chunk is validated a
+ * second time only when it failed: then a broken byte becomes U+FFFD and the
+ * text around it is kept instead of losing the whole token. */
+static gboolean
+load (JsonParser  *parser,
+      const char  *data,
+      gsize        length,
+      GError     **error)
+{
+  g_autofree char *repaired = NULL;
+
+  if (json_parser_load_from_data (parser, data, length, error))
+    return TRUE;
+  if (g_utf8_validate_len (data, length, NULL))
+    return FALSE;
+
+  g_clear_error (error);
+  repaired = g_utf8_make_valid (data, length);
+  return json_parser_load_from_data (parser, repaired, strlen (repaired), error);
+}
+
+static ChatDelta *
+parse (const char  *data,
+       gsize        length,
+       const char  *member,
+       GError     **error)
+{
+  JsonParser *parser = get_thread_parser ();
+  g_autoptr(GError) json_error = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (!load (parser, data, length, &json_error))
+    {
+      g_propagate_error (error, chat_error_new (CHAT_ERROR_PROTOCOL, 0, NULL,
+                                                json_error->message));
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_propagate_error (error, chat_error_new (CHAT_ERROR_PROTOCOL, 0, NULL,
+                                                "the chunk is not a JSON object"));
+      return NULL;
+    }
+  return delta_from_object (json_node_get_object (root), member, error);
+}
+
+ChatDelta *
+chat_chunk_parse (const char  *data,
+                  gsize        length,
+                  GError     **error)
+{
+  return parse (data, length, "delta", error);
+}
+
+ChatDelta *
+chat_chunk_parse_completion (const char  *data,
+                             gsize        length,
+                             GError     **error)
+{
+  return parse (data, length, "message", error);
+}
+
+void
+chat_delta_free (ChatDelta *delta)
+{
+  if (delta == NULL)
+    return;
+  g_free (delta->content);
+  g_free (delta->reasoning);
+  g_clear_pointer (&delta->tool_calls, g_ptr_array_unref);
+  g_free (delta->finish_reason);
+  g_free (delta->model);
+  g_free (delta->id);
+  g_free (delta);
+}
+
+ChatToolCall *
+chat_tool_call_copy (const ChatToolCall *call)
+{
+  ChatToolCall *copy;
+
+  g_return_val_if_fail (call != NULL, NULL);
+
+  copy = g_new0 (ChatToolCall, 1);
+  copy->index = call->index;
+  copy->id = g_strdup (call->id);
+  copy->type = g_strdup (call->type);
+  copy->name = g_strdup (call->name);
+  copy->arguments = g_strdup (call->arguments);
+  return copy;
+}
+
+void
+chat_tool_call_free (ChatToolCall *call)
+{
+  if (call == NULL)
+    return;
+  g_free (call->id);
+  g_free (call->type);
+  g_free (call->name);
+  g_free (call->arguments);
+  g_free (call);
+}
+
+static ChatToolCall *
+find_call (GPtrArray *calls,
+           int        index)
+{
+  for (guint i = 0; i < calls->len; i++)
+    {
+      ChatToolCall *call = g_ptr_array_index (calls, i);
+
+      if (call->index == index)
+        return call;
+    }
+  return NULL;
+}
+
+static void
+append_arguments (ChatToolCall *call,
+                  const char   *arguments)
+{
+  gsize old_length, added;
+
+  if (arguments == NULL || *arguments == '\0')
+    return;
+  if (call->arguments == NULL)
+    {
+      call->arguments = g_strdup (arguments);
+      return;
+    }
+
+  /* realloc usually grows in place: no copy of the whole per fragment. */
+  old_length = strlen (call->arguments);
+  added = strlen (arguments);
+  call->arguments = g_realloc (call->arguments, old_length + added + 1);
+  memcpy (call->arguments + old_length, arguments, added + 1);
+}
+
+static void
+merge_one (GPtrArray          *calls,
+           const ChatToolCall *fragment)
+{
+  ChatToolCall *call = find_call (calls, fragment->index);
+
+  if (call == NULL)
+    {
+      g_ptr_array_add (calls, chat_tool_call_copy (fragment));
+      return;
+    }
+  if (call->id == NULL)
+    call->id = g_strdup (fragment->id);
+  if (call->type == NULL)
+    call->type = g_strdup (fragment->type);
+  if (call->name == NULL)
+    call->name = g_strdup (fragment->name);
+  append_arguments (call, fragment->arguments);
+}
+
+void
+chat_tool_calls_merge (GPtrArray       *calls,
+                       const GPtrArray *fragments)
+{
+  g_return_if_fail (calls != NULL);
+
+  if (fragments == NULL)
+    return;
+  for (guint i = 0; i < fragments->len; i++)
+    merge_one (calls, g_ptr_array_index ((GPtrArray *) fragments, i));
+}
