@@ -4,6 +4,8 @@
 #include <json-glib/json-glib.h>
 
 #include "chat-chunk.h"
+#include "chat-chunk-private.h"
+#include "chat-chunk-scanner.h"
 #include "chat-error.h"
 #include "chat-sse.h"
 
@@ -553,6 +555,474 @@ test_parser_reused_across_threads (void)
   chat_delta_free (from_thread);
 }
 
+/* The fast decoder against json-glib: on every input, either the fast one
+ * gives up or both make the same delta; chat_chunk_parse() then says what
+ * json-glib says, errors included. */
+
+static gboolean
+same_tool_call (const ChatToolCall *a,
+                const ChatToolCall *b)
+{
+  return a->index == b->index
+         && g_strcmp0 (a->id, b->id) == 0
+         && g_strcmp0 (a->type, b->type) == 0
+         && g_strcmp0 (a->name, b->name) == 0
+         && g_strcmp0 (a->arguments, b->arguments) == 0;
+}
+
+static gboolean
+same_tool_calls (const GPtrArray *a,
+                 const GPtrArray *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (!same_tool_call (g_ptr_array_index ((GPtrArray *) a, i),
+                         g_ptr_array_index ((GPtrArray *) b, i)))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+same_delta (const ChatDelta *a,
+            const ChatDelta *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_strcmp0 (a->content, b->content) == 0
+         && g_strcmp0 (a->reasoning, b->reasoning) == 0
+         && same_tool_calls (a->tool_calls, b->tool_calls)
+         && g_strcmp0 (a->finish_reason, b->finish_reason) == 0
+         && g_strcmp0 (a->model, b->model) == 0
+         && g_strcmp0 (a->id, b->id) == 0
+         && a->has_usage == b->has_usage
+         && memcmp (&a->usage, &b->usage, sizeof a->usage) == 0;
+}
+
+static gboolean
+same_error (const GError *a,
+            const GError *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a->domain == b->domain && a->code == b->code && g_strcmp0 (a->message, b->message) == 0;
+}
+
+static ChatDelta *
+parse_public (const char  *data,
+              gsize        length,
+              const char  *member,
+              GError     **error)
+{
+  if (g_str_equal (member, "delta"))
+    return chat_chunk_parse (data, length, error);
+  return chat_chunk_parse_completion (data, length, error);
+}
+
+/* Returns whether the fast decoder took @data. */
+static gboolean
+assert_decoders_agree (const char *data,
+                       gsize       length,
+                       const char *member)
+{
+  g_autoptr(GError) slow_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChatDelta) slow = chat_chunk_parse_slow (data, length, member, &slow_error);
+  g_autoptr(ChatDelta) fast = chat_chunk_parse_fast (data, length, member);
+  g_autoptr(ChatDelta) delta = parse_public (data, length, member, &error);
+  gboolean agree = (fast == NULL || same_delta (fast, slow))
+                   && same_delta (delta, slow) && same_error (error, slow_error)
+                   && (slow == NULL) != (slow_error == NULL);
+
+  if (!agree)
+    {
+      g_autofree char *text = g_strndup (data, length);
+      g_autofree char *escaped = g_strescape (text, NULL);
+
+      g_test_message ("decoders disagree on (%s) \"%s\"", member, escaped);
+    }
+  g_assert_true (agree);
+  return fast != NULL;
+}
+
+static GPtrArray *
+new_string_array (void)
+{
+  return g_ptr_array_new_with_free_func (g_free);
+}
+
+static gboolean
+collect_event (const char *data,
+               gsize       length,
+               gpointer    user_data)
+{
+  if (!chat_chunk_is_done (data, length))
+    g_ptr_array_add (user_data, g_strndup (data, length));
+  return TRUE;
+}
+
+/* The data of every chunk of every recorded stream. */
+static GPtrArray *
+load_fixture_events (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (CHAT_FIXTURES_DIR, 0, NULL);
+  GPtrArray *events = new_string_array ();
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autoptr(ChatSseParser) parser = chat_sse_parser_new (collect_event, events);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!g_str_has_suffix (name, ".sse"))
+        continue;
+      contents = read_fixture (name, &length);
+      g_assert_true (chat_sse_parser_feed (parser, contents, length, &error));
+      g_assert_true (chat_sse_parser_finish (parser, &error));
+      g_assert_no_error (error);
+    }
+  return events;
+}
+
+static gboolean
+is_reply_fixture (const char *name)
+{
+  return g_str_has_suffix (name, ".json")
+         && !g_str_has_suffix (name, ".request.json")
+         && !g_str_has_suffix (name, ".expected.json");
+}
+
+/* Every recorded chunk and whole reply must take the fast path: that is
+ * what makes a stream fast. */
+static void
+test_differential_fixtures (void)
+{
+  g_autoptr(GPtrArray) events = load_fixture_events ();
+  g_autoptr(GDir) dir = g_dir_open (CHAT_FIXTURES_DIR, 0, NULL);
+  const char *name;
+  guint n_replies = 0;
+
+  g_assert_cmpuint (events->len, >=, 500);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const char *event = g_ptr_array_index (events, i);
+
+      g_assert_true (assert_decoders_agree (event, strlen (event), "delta"));
+      g_assert_true (assert_decoders_agree (event, strlen (event), "message"));
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *body = NULL;
+      gsize length;
+
+      if (!is_reply_fixture (name))
+        continue;
+      body = read_fixture (name, &length);
+      g_assert_true (assert_decoders_agree (body, length, "message"));
+      g_assert_true (assert_decoders_agree (body, length, "delta"));
+      n_replies++;
+    }
+  g_assert_cmpuint (n_replies, >=, 5);
+}
+
+typedef struct {
+  const char *json;
+  gboolean    fast;   /* whether the fast decoder takes it as a chunk */
+} Tricky;
+
+static const Tricky tricky_payloads[] = {
+  /* Strings: every escape, \u with both cases, surrogate pairs, raw UTF-8. */
+  { "{\"choices\":[{\"delta\":{\"content\":\"\\u4e2d\\u6587 \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t\"}}]}", TRUE },
+  { "{\"choices\":[{\"delta\":{\"reasoning_content\":\"\\ud83d\\ude00\\uD83D\\uDE00 \\u00e9\\u0001\\u001f\\u007f\\uFFFF\"}}]}", TRUE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"中文 é 😀 \x7f \xef\xbf\xbf\"}}]}", TRUE },
+  { "{\"id\":\"a\\\\\",\"model\":\"\\\"\",\"choices\":[{\"delta\":{\"content\":\"\"}}]}", TRUE },
+  /* null and wrong types count as absent. */
+  { "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"reasoning_content\":null}}]}", TRUE },
+  { "{\"model\":5,\"choices\":[{\"delta\":{\"content\":7,\"reasoning_content\":[],\"tool_calls\":{}},"
+    "\"finish_reason\":false}],\"usage\":{\"prompt_tokens\":\"1\"}}", TRUE },
+  { "{\"choices\":[{\"finish_reason\":null}]}", TRUE },
+  { "{\"choices\":[{\"finish_reason\":\"tool_calls\",\"delta\":{}}]}", TRUE },
+  /* Numbers that are only skipped may take any valid form. */
+  { "{\"created\":1.5e+10,\"a\":-0.0E-5,\"b\":0,\"c\":-12,\"d\":1E400,\"e\":123456789012345678901234567890,"
+    "\"choices\":[{\"index\":1e2,\"delta\":{\"content\":\"n\"}}]}", TRUE },
+  { "{\"usage\":{\"prompt_tokens\":-7,\"completion_tokens\":0,\"total_tokens\":999999999999999999,"
+    "\"prompt_tokens_details\":{\"cached_tokens\":3},\"completion_tokens_details\":{\"reasoning_tokens\":-0}}}", TRUE },
+  /* Unknown members, nested. */
+  { "{\"future\":{\"nested\":[1,2.5,true,false,null,{\"x\":\"y\",\"z\":[[],{},[[{}]]]}]},"
+    "\"choices\":[{\"logprobs\":null,\"delta\":{\"content\":\"hi\",\"audio\":{\"id\":\"a\",\"data\":\"\"}},\"extra\":[]}],"
+    "\"web_search\":[{\"title\":\"t\"}]}", TRUE },
+  { "{\"ids\":\"x\",\"i\":\"y\",\"modelx\":\"z\",\"choices\":[{\"deltas\":{\"content\":\"no\"},\"finish\":\"no\"}]}", TRUE },
+  { "{\"\":1,\"choices\":[{\"\":{\"\":\"\"},\"delta\":{\"content\":\"\"}}]}", TRUE },
+  /* Whitespace everywhere it may be. */
+  { " \t\r\n{ \"id\" : \"x\" ,\n\"choices\" :\r\n[ { \"delta\" : { \"content\" : \"a\" , \"tool_calls\" : "
+    "[ { \"index\" : 0 , \"function\" : { \"name\" : \"n\" } } ] } } ] , \"usage\" : { \"total_tokens\" : 3 } }\r\n\t ", TRUE },
+  /* Empty or missing choices, usage only. */
+  { "{}", TRUE },
+  { "{\"choices\":[]}", TRUE },
+  { "{\"choices\":[1,{\"delta\":{\"content\":\"second\"}}]}", TRUE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"a\"}},{\"delta\":{\"content\":\"b\"}}]}", TRUE },
+  { "{\"id\":\"x\",\"model\":\"glm-4.6\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}", TRUE },
+  { "{\"choices\":[],\"usage\":null}", TRUE },
+  { "{\"usage\":{\"prompt_tokens_details\":null,\"completion_tokens_details\":[1],\"total_tokens\":true}}", TRUE },
+  { "{\"error\":null,\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}", TRUE },
+  /* Tool calls: odd elements still take a position. */
+  { "{\"choices\":[{\"delta\":{\"tool_calls\":[\"x\",{\"function\":{\"name\":\"n\",\"arguments\":null}},"
+    "{\"index\":\"7\",\"id\":5,\"type\":null,\"function\":\"f\"},"
+    "{\"index\":-3,\"id\":\"c\",\"type\":\"function\",\"function\":{\"name\":\"m\",\"arguments\":\"{\\\"a\\\":[1]}\",\"x\":1}},[]]}}]}", TRUE },
+  { "{\"choices\":[{\"delta\":{\"tool_calls\":[]}}]}", TRUE },
+  { "{\"choices\":[{\"delta\":{\"tool_calls\":[1,null]}}]}", TRUE },
+  /* A whole reply: "message" instead of "delta". */
+  { "{\"choices\":[{\"message\":{\"content\":\"m\"},\"delta\":{\"content\":\"d\"},\"finish_reason\":\"stop\"}]}", TRUE },
+  /* Duplicates: harmless in members nobody reads, left to json-glib otherwise. */
+  { "{\"x\":1,\"x\":\"2\",\"choices\":[{\"delta\":{\"content\":\"a\",\"role\":\"a\",\"role\":\"b\"},\"index\":0,\"index\":1}]}", TRUE },
+  { "{\"id\":\"a\",\"id\":\"b\"}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":null}}]}", FALSE },
+  { "{\"usage\":{\"total_tokens\":1},\"usage\":null}", FALSE },
+  { "{\"choices\":[],\"choices\":[{\"delta\":{\"content\":\"x\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"index\":1}]}}]}", FALSE },
+  { "{\"error\":null,\"error\":{\"code\":\"1302\"}}", FALSE },
+  /* Errors inside the stream. */
+  { "{\"error\":{\"code\":\"1302\",\"message\":\"Rate limit reached for requests\"}}", FALSE },
+  { "{\"id\":\"1\",\"choices\":[],\"error\":{\"code\":\"1301\",\"message\":\"unsafe\"}}", FALSE },
+  { "{\"error\":5}", FALSE },
+  { "{\"error\":\"boom\"}", FALSE },
+  { "{\"error\":[]}", FALSE },
+  { "{\"error\":false}", FALSE },
+  /* Trailing commas and other broken structure. */
+  { "{\"a\":1,}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"a\"}},]}", FALSE },
+  { "{\"choices\":[1,,2]}", FALSE },
+  { "{,\"a\":1}", FALSE },
+  { "{:1}", FALSE },
+  { "{\"a\" 1}", FALSE },
+  { "{\"a\":1 \"b\":2}", FALSE },
+  { "{a:1}", FALSE },
+  { "{\"a\":1]", FALSE },
+  { "{\"a\":[1}", FALSE },
+  { "{\"a\":1}}", FALSE },
+  { "{\"a\":1},", FALSE },
+  /* Truncated. */
+  { "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hel", FALSE },
+  { "{\"id\":\"x\"", FALSE },
+  { "{\"id\":\"x\",", FALSE },
+  { "{\"id\":", FALSE },
+  { "{", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\\u4e2", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\\", FALSE },
+  /* Invalid UTF-8, which json-glib repairs. */
+  { "{\"choices\":[{\"delta\":{\"content\":\"a\xff" "b\xe6\x98" "c\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\xc0\xaf\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\xed\xa0\x80\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\xf4\x90\x80\x80\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\xe4\xb8\"}}]}", FALSE },
+  { "{\"\xff\":1}", FALSE },
+  { "{\"a\":1}\xff", FALSE },
+  /* Lone surrogates, U+0000, bad escapes, raw control characters. */
+  { "{\"choices\":[{\"delta\":{\"content\":\"\\ud83d\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\\ude00x\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\\ud83d\\u0041\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\\ud83dx\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\\ud83d\\ud83d\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"a\\u0000b\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\\x41\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\\'\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"\\U0041\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"a\tb\"}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"content\":\"a\x01" "b\"}}]}", FALSE },
+  /* Not an object. */
+  { "[1]", FALSE },
+  { "\"x\"", FALSE },
+  { "42", FALSE },
+  { "null", FALSE },
+  { "true", FALSE },
+  { "", FALSE },
+  { "   ", FALSE },
+  /* What json-glib allows beyond RFC 8259. */
+  { "{\"a\":1}{}", FALSE },
+  { "{\"a\":01}", FALSE },
+  { "{'a':1}", FALSE },
+  { "{\"a\":1/*c*/}", FALSE },
+  { "\xef\xbb\xbf{}", FALSE },
+  { "{\"\\u0069d\":\"x\"}", FALSE },
+  { "{\"a\":- 1}", FALSE },
+  { "{\"a\":0x10}", FALSE },
+  { "{\"a\":.5}", FALSE },
+  { "{\"a\":1.}", FALSE },
+  { "{\"a\":\f1}", FALSE },
+  /* Bad literals and numbers. */
+  { "{\"a\":tru}", FALSE },
+  { "{\"a\":nulls}", FALSE },
+  { "{\"a\":True}", FALSE },
+  { "{\"a\":-}", FALSE },
+  { "{\"a\":1e}", FALSE },
+  { "{\"a\":+1}", FALSE },
+  /* Numbers that are read must be plain integers json-glib cannot round. */
+  { "{\"usage\":{\"total_tokens\":1e2}}", FALSE },
+  { "{\"usage\":{\"total_tokens\":3.0}}", FALSE },
+  { "{\"usage\":{\"total_tokens\":1234567890123456789}}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":1.5}]}}]}", FALSE },
+  /* Arguments that are not a string: json-glib writes them out as JSON. */
+  { "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"name\":\"a\",\"arguments\":{\"x\":1}}}]}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":5}}]}}]}", FALSE },
+  { "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":[]}}]}}]}", FALSE },
+};
+
+static void
+test_differential_tricky (void)
+{
+  /* Length given, so that the NUL bytes count. */
+  static const struct { const char *data; gsize length; } with_nul[] = {
+    { "{}\0", 3 },
+    { "{\"a\":\"x\0y\"}", 11 },
+    { "\0{}", 3 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (tricky_payloads); i++)
+    {
+      const Tricky *tricky = &tricky_payloads[i];
+      gsize length = strlen (tricky->json);
+
+      g_assert_cmpint (assert_decoders_agree (tricky->json, length, "delta"), ==, tricky->fast);
+      assert_decoders_agree (tricky->json, length, "message");
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (with_nul); i++)
+    g_assert_false (assert_decoders_agree (with_nul[i].data, with_nul[i].length, "delta"));
+}
+
+/* An unknown member @depth containers deep, the root counted. */
+static char *
+nested_payload (guint depth)
+{
+  GString *json = g_string_new ("{\"x\":");
+
+  for (guint i = 1; i < depth; i++)
+    g_string_append (json, i % 2 ? "[" : "{\"y\":");
+  g_string_append (json, "0");
+  for (guint i = depth - 1; i >= 1; i--)
+    g_string_append (json, i % 2 ? "]" : "}");
+  g_string_append (json, ",\"choices\":[{\"delta\":{\"content\":\"deep\"}}]}");
+  return g_string_free (json, FALSE);
+}
+
+static void
+test_differential_nesting (void)
+{
+  g_autofree char *deepest = nested_payload (CHAT_SCANNER_MAX_DEPTH);
+  g_autofree char *too_deep = nested_payload (CHAT_SCANNER_MAX_DEPTH + 1);
+  g_autofree char *far_too_deep = nested_payload (1000);
+
+  g_assert_true (assert_decoders_agree (deepest, strlen (deepest), "delta"));
+  g_assert_false (assert_decoders_agree (too_deep, strlen (too_deep), "delta"));
+  g_assert_false (assert_decoders_agree (far_too_deep, strlen (far_too_deep), "delta"));
+}
+
+#define N_MUTATIONS 5000
+
+/* Bytes that matter to a JSON scanner, so that mutations often hit its edges. */
+static const char special_bytes[] = "\"\\{}[],:-+.eE0123456789 \tnultrfx/\x80\xbf\xc3\xe4\xed\xf0\xff";
+
+static char
+random_byte (GRand *rand)
+{
+  if (g_rand_boolean (rand))
+    return special_bytes[g_rand_int_range (rand, 0, sizeof special_bytes - 1)];
+  return (char) g_rand_int_range (rand, 0, 256);
+}
+
+/* Flips a bit of, replaces, deletes or inserts a byte. */
+static void
+mutate_once (GString *json,
+             GRand   *rand)
+{
+  gsize at = g_rand_int_range (rand, 0, json->len + 1);
+
+  switch (at == json->len ? 3 : g_rand_int_range (rand, 0, 4))
+    {
+    case 0:
+      json->str[at] ^= 1 << g_rand_int_range (rand, 0, 8);
+      break;
+    case 1:
+      json->str[at] = random_byte (rand);
+      break;
+    case 2:
+      g_string_erase (json, at, 1);
+      break;
+    default:
+      g_string_insert_c (json, at, random_byte (rand));
+      break;
+    }
+}
+
+/* Recorded chunks, and the hand-written ones for escapes and odd shapes. */
+static void
+test_differential_mutations (void)
+{
+  g_autoptr(GPtrArray) events = load_fixture_events ();
+  GRand *rand = g_rand_new_with_seed (20251111);
+  guint n_fast = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (tricky_payloads); i++)
+    g_ptr_array_add (events, g_strdup (tricky_payloads[i].json));
+  for (guint i = 0; i < N_MUTATIONS; i++)
+    {
+      const char *event = g_ptr_array_index (events, g_rand_int_range (rand, 0, events->len));
+      g_autoptr(GString) json = g_string_new (event);
+      guint n_edits = g_rand_int_range (rand, 1, 4);
+
+      for (guint edit = 0; edit < n_edits; edit++)
+        mutate_once (json, rand);
+      n_fast += assert_decoders_agree (json->str, json->len, g_rand_boolean (rand) ? "delta" : "message");
+    }
+  g_test_message ("%u of %u mutated chunks took the fast path", n_fast, N_MUTATIONS);
+  /* Both ways must have been exercised for the comparison to mean something. */
+  g_assert_cmpuint (n_fast, >, N_MUTATIONS / 10);
+  g_assert_cmpuint (n_fast, <, N_MUTATIONS - N_MUTATIONS / 10);
+  g_rand_free (rand);
+}
+
+static gboolean
+scanner_accepts_string (const guchar *bytes,
+                        gsize         length)
+{
+  g_autoptr(GString) json = g_string_new ("\"");
+  g_autofree char *value = NULL;
+  ChatScanner scanner;
+
+  g_string_append_len (json, (const char *) bytes, length);
+  g_string_append_c (json, '"');
+  chat_scanner_init (&scanner, json->str, json->len);
+  value = chat_scanner_read_string (&scanner);
+  if (value != NULL)
+    g_assert_cmpmem (value, strlen (value), bytes, length);
+  return value != NULL && chat_scanner_end (&scanner);
+}
+
+/* The scanner must refuse exactly what g_utf8_validate() refuses, or json-glib
+ * and the fast path would see different text: every lead and second byte,
+ * with third and fourth bytes from each class. */
+static void
+test_scanner_utf8 (void)
+{
+  static const guchar tails[] = { 0x41, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xf5 };
+
+  for (guint lead = 0x80; lead <= 0xff; lead++)
+    for (guint second = 0; second <= 0xff; second++)
+      for (gsize third = 0; third < G_N_ELEMENTS (tails); third++)
+        for (gsize fourth = 0; fourth < G_N_ELEMENTS (tails); fourth++)
+          {
+            guchar bytes[] = { lead, second, tails[third], tails[fourth] };
+            gboolean valid = g_utf8_validate_len ((const char *) bytes, sizeof bytes, NULL);
+
+            g_assert_cmpint (scanner_accepts_string (bytes, sizeof bytes), ==, valid);
+          }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -577,6 +1047,11 @@ main (int   argc,
   g_test_add_func ("/chunk/completion", test_completion);
   g_test_add_func ("/chunk/completion-tool-call", test_completion_tool_call);
   g_test_add_func ("/chunk/parser-per-thread", test_parser_reused_across_threads);
+  g_test_add_func ("/chunk/differential/fixtures", test_differential_fixtures);
+  g_test_add_func ("/chunk/differential/tricky", test_differential_tricky);
+  g_test_add_func ("/chunk/differential/nesting", test_differential_nesting);
+  g_test_add_func ("/chunk/differential/mutations", test_differential_mutations);
+  g_test_add_func ("/chunk/scanner/utf8", test_scanner_utf8);
 
   return g_test_run ();
 }

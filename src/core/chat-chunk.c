@@ -1,7 +1,11 @@
 /* chat-chunk.c: one streamed JSON chunk -> a delta
  *
- * This is the hot path of a stream: one call per token.  Each thread keeps one
- * JsonParser, so a chunk costs one parse and a few member look-ups.
+ * This is the hot path of a stream: one call per token.  Building a json-glib
+ * tree for a chunk costs far more than reading the few members it needs, so a
+ * chunk first goes through a fast decoder that walks the text once with
+ * chat-chunk-scanner.  It gives up on anything unusual, and the json-glib
+ * decoder (one JsonParser per thread) then has the last word: whatever the
+ * fast one returns is exactly what json-glib would have made of the chunk.
  */
 #include "config.h"
 
@@ -9,7 +13,8 @@
 
 #include <json-glib/json-glib.h>
 
-#include "chat-chunk.h"
+#include "chat-chunk-private.h"
+#include "chat-chunk-scanner.h"
 #include "chat-error.h"
 
 static GPrivate parser_key = G_PRIVATE_INIT (g_object_unref);
@@ -228,11 +233,11 @@ load (JsonParser  *parser,
   return json_parser_load_from_data (parser, repaired, strlen (repaired), error);
 }
 
-static ChatDelta *
-parse (const char  *data,
-       gsize        length,
-       const char  *member,
-       GError     **error)
+ChatDelta *
+chat_chunk_parse_slow (const char  *data,
+                       gsize        length,
+                       const char  *member,
+                       GError     **error)
 {
   JsonParser *parser = get_thread_parser ();
   g_autoptr(GError) json_error = NULL;
@@ -255,6 +260,353 @@ parse (const char  *data,
       return NULL;
     }
   return delta_from_object (json_node_get_object (root), member, error);
+}
+
+/* The fast decoder.  Each object is read by a MemberFunc that gets the
+ * position of the member's name in the object's list of wanted names. */
+
+typedef struct {
+  ChatScanner  scanner;
+  const char  *choice_keys[3];
+} Decoder;
+
+typedef gboolean (*MemberFunc) (Decoder  *decoder,
+                                guint     key,
+                                gpointer  target);
+
+enum { ROOT_ID, ROOT_MODEL, ROOT_CHOICES, ROOT_USAGE, ROOT_ERROR };
+static const char * const root_keys[] = { "id", "model", "choices", "usage", "error", NULL };
+enum { CHOICE_FINISH_REASON, CHOICE_MESSAGE };
+enum { MESSAGE_CONTENT, MESSAGE_REASONING, MESSAGE_TOOL_CALLS };
+static const char * const message_keys[] = { "content", "reasoning_content", "tool_calls", NULL };
+enum { CALL_INDEX, CALL_ID, CALL_TYPE, CALL_FUNCTION };
+static const char * const call_keys[] = { "index", "id", "type", "function", NULL };
+enum { FUNCTION_NAME, FUNCTION_ARGUMENTS };
+static const char * const function_keys[] = { "name", "arguments", NULL };
+enum { USAGE_PROMPT, USAGE_COMPLETION, USAGE_TOTAL, USAGE_PROMPT_DETAILS, USAGE_COMPLETION_DETAILS };
+static const char * const usage_keys[] = {
+  "prompt_tokens", "completion_tokens", "total_tokens",
+  "prompt_tokens_details", "completion_tokens_details", NULL
+};
+static const char * const cached_keys[] = { "cached_tokens", NULL };
+static const char * const reasoning_keys[] = { "reasoning_tokens", NULL };
+
+static int
+find_key (const char * const *keys,
+          const char         *name,
+          gsize               length)
+{
+  for (int i = 0; keys[i] != NULL; i++)
+    if (strncmp (keys[i], name, length) == 0 && keys[i][length] == '\0')
+      return i;
+  return -1;
+}
+
+static gboolean
+read_object (Decoder            *decoder,
+             const char * const *keys,
+             MemberFunc          func,
+             gpointer            target)
+{
+  ChatScanner *scanner = &decoder->scanner;
+  guint seen = 0;
+  ChatScanStep step;
+  const char *name;
+  gsize length;
+
+  if (!chat_scanner_begin_object (scanner))
+    return FALSE;
+  while ((step = chat_scanner_next_member (scanner, &name, &length)) == CHAT_SCAN_ITEM)
+    {
+      int key = find_key (keys, name, length);
+
+      if (key < 0)
+        {
+          if (!chat_scanner_skip_value (scanner))
+            return FALSE;
+          continue;
+        }
+      /* json-glib keeps the last of duplicate members: rather than undo
+       * what the first one set, leave such a chunk to it. */
+      if (seen & (1u << key))
+        return FALSE;
+      seen |= 1u << key;
+      if (!func (decoder, key, target))
+        return FALSE;
+    }
+  return step == CHAT_SCAN_END;
+}
+
+/* Like get_object(): a value of another type counts as absent. */
+static gboolean
+read_object_or_skip (Decoder            *decoder,
+                     const char * const *keys,
+                     MemberFunc          func,
+                     gpointer            target)
+{
+  if (chat_scanner_peek (&decoder->scanner) != CHAT_SCAN_OBJECT)
+    return chat_scanner_skip_value (&decoder->scanner);
+  return read_object (decoder, keys, func, target);
+}
+
+/* Like get_string(): a value of another type leaves @value NULL. */
+static gboolean
+read_string_member (ChatScanner  *scanner,
+                    char        **value)
+{
+  if (chat_scanner_peek (scanner) != CHAT_SCAN_STRING)
+    return chat_scanner_skip_value (scanner);
+  *value = chat_scanner_read_string (scanner);
+  return *value != NULL;
+}
+
+/* Like get_int(): a value of another type leaves @value as it is.  A number
+ * with a fraction or an exponent gives up: json-glib rounds it its own way. */
+static gboolean
+read_int_member (ChatScanner *scanner,
+                 gint64      *value)
+{
+  if (chat_scanner_peek (scanner) != CHAT_SCAN_NUMBER)
+    return chat_scanner_skip_value (scanner);
+  return chat_scanner_read_int (scanner, value);
+}
+
+/* dup_arguments() keeps a non-string as JSON text: rare enough to leave to json-glib. */
+static gboolean
+read_arguments (ChatScanner  *scanner,
+                char        **arguments)
+{
+  switch (chat_scanner_peek (scanner))
+    {
+    case CHAT_SCAN_STRING:
+      return read_string_member (scanner, arguments);
+    case CHAT_SCAN_NULL:
+      return chat_scanner_skip_value (scanner);
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+function_member (Decoder  *decoder,
+                 guint     key,
+                 gpointer  target)
+{
+  ChatToolCall *call = target;
+
+  if (key == FUNCTION_NAME)
+    return read_string_member (&decoder->scanner, &call->name);
+  return read_arguments (&decoder->scanner, &call->arguments);
+}
+
+static gboolean
+call_member (Decoder  *decoder,
+             guint     key,
+             gpointer  target)
+{
+  ChatToolCall *call = target;
+  gint64 index = call->index;
+
+  switch (key)
+    {
+    case CALL_INDEX:
+      if (!read_int_member (&decoder->scanner, &index))
+        return FALSE;
+      call->index = (int) index;
+      return TRUE;
+    case CALL_ID:
+      return read_string_member (&decoder->scanner, &call->id);
+    case CALL_TYPE:
+      return read_string_member (&decoder->scanner, &call->type);
+    default:
+      return read_object_or_skip (decoder, function_keys, function_member, call);
+    }
+}
+
+/* As in read_tool_calls(), an element that is not an object still takes a position. */
+static gboolean
+scan_tool_call (Decoder    *decoder,
+                guint       position,
+                GPtrArray **calls)
+{
+  ChatToolCall *call;
+
+  if (chat_scanner_peek (&decoder->scanner) != CHAT_SCAN_OBJECT)
+    return chat_scanner_skip_value (&decoder->scanner);
+
+  call = g_new0 (ChatToolCall, 1);
+  call->index = (int) position;
+  if (*calls == NULL)
+    *calls = g_ptr_array_new_with_free_func ((GDestroyNotify) chat_tool_call_free);
+  /* In the delta already, so that giving up frees it with the delta. */
+  g_ptr_array_add (*calls, call);
+  return read_object (decoder, call_keys, call_member, call);
+}
+
+static gboolean
+scan_tool_calls (Decoder    *decoder,
+                 GPtrArray **calls)
+{
+  ChatScanner *scanner = &decoder->scanner;
+  ChatScanStep step;
+
+  if (chat_scanner_peek (scanner) != CHAT_SCAN_ARRAY)
+    return chat_scanner_skip_value (scanner);
+  if (!chat_scanner_begin_array (scanner))
+    return FALSE;
+  for (guint i = 0; (step = chat_scanner_next_element (scanner)) == CHAT_SCAN_ITEM; i++)
+    if (!scan_tool_call (decoder, i, calls))
+      return FALSE;
+  return step == CHAT_SCAN_END;
+}
+
+static gboolean
+message_member (Decoder  *decoder,
+                guint     key,
+                gpointer  target)
+{
+  ChatDelta *delta = target;
+
+  switch (key)
+    {
+    case MESSAGE_CONTENT:
+      return read_string_member (&decoder->scanner, &delta->content);
+    case MESSAGE_REASONING:
+      return read_string_member (&decoder->scanner, &delta->reasoning);
+    default:
+      return scan_tool_calls (decoder, &delta->tool_calls);
+    }
+}
+
+static gboolean
+choice_member (Decoder  *decoder,
+               guint     key,
+               gpointer  target)
+{
+  ChatDelta *delta = target;
+
+  if (key == CHOICE_FINISH_REASON)
+    return read_string_member (&decoder->scanner, &delta->finish_reason);
+  return read_object_or_skip (decoder, message_keys, message_member, delta);
+}
+
+/* Only choices[0] counts; the other elements are only checked. */
+static gboolean
+scan_choices (Decoder   *decoder,
+              ChatDelta *delta)
+{
+  ChatScanner *scanner = &decoder->scanner;
+  ChatScanStep step;
+
+  if (chat_scanner_peek (scanner) != CHAT_SCAN_ARRAY)
+    return chat_scanner_skip_value (scanner);
+  if (!chat_scanner_begin_array (scanner))
+    return FALSE;
+  for (guint i = 0; (step = chat_scanner_next_element (scanner)) == CHAT_SCAN_ITEM; i++)
+    {
+      gboolean ok = i == 0
+                    ? read_object_or_skip (decoder, decoder->choice_keys, choice_member, delta)
+                    : chat_scanner_skip_value (scanner);
+
+      if (!ok)
+        return FALSE;
+    }
+  return step == CHAT_SCAN_END;
+}
+
+static gboolean
+details_member (Decoder  *decoder,
+                guint     key,
+                gpointer  target)
+{
+  return read_int_member (&decoder->scanner, target);
+}
+
+static gboolean
+usage_member (Decoder  *decoder,
+              guint     key,
+              gpointer  target)
+{
+  ChatUsage *usage = target;
+
+  switch (key)
+    {
+    case USAGE_PROMPT:
+      return read_int_member (&decoder->scanner, &usage->prompt_tokens);
+    case USAGE_COMPLETION:
+      return read_int_member (&decoder->scanner, &usage->completion_tokens);
+    case USAGE_TOTAL:
+      return read_int_member (&decoder->scanner, &usage->total_tokens);
+    case USAGE_PROMPT_DETAILS:
+      return read_object_or_skip (decoder, cached_keys, details_member, &usage->cached_tokens);
+    default:
+      return read_object_or_skip (decoder, reasoning_keys, details_member, &usage->reasoning_tokens);
+    }
+}
+
+static gboolean
+scan_usage (Decoder   *decoder,
+            ChatDelta *delta)
+{
+  if (chat_scanner_peek (&decoder->scanner) != CHAT_SCAN_OBJECT)
+    return chat_scanner_skip_value (&decoder->scanner);
+  delta->has_usage = TRUE;
+  return read_object (decoder, usage_keys, usage_member, &delta->usage);
+}
+
+static gboolean
+root_member (Decoder  *decoder,
+             guint     key,
+             gpointer  target)
+{
+  ChatDelta *delta = target;
+
+  switch (key)
+    {
+    case ROOT_ID:
+      return read_string_member (&decoder->scanner, &delta->id);
+    case ROOT_MODEL:
+      return read_string_member (&decoder->scanner, &delta->model);
+    case ROOT_CHOICES:
+      return scan_choices (decoder, delta);
+    case ROOT_USAGE:
+      return scan_usage (decoder, delta);
+    default:
+      /* Only json-glib builds the error: go on when there is none. */
+      return chat_scanner_peek (&decoder->scanner) == CHAT_SCAN_NULL
+             && chat_scanner_skip_value (&decoder->scanner);
+    }
+}
+
+ChatDelta *
+chat_chunk_parse_fast (const char *data,
+                       gsize       length,
+                       const char *member)
+{
+  Decoder decoder = { .choice_keys = { "finish_reason", member, NULL } };
+  g_autoptr(ChatDelta) delta = g_new0 (ChatDelta, 1);
+
+  chat_scanner_init (&decoder.scanner, data, length);
+  if (!read_object (&decoder, root_keys, root_member, delta)
+      || !chat_scanner_end (&decoder.scanner))
+    return NULL;
+  return g_steal_pointer (&delta);
+}
+
+static ChatDelta *
+parse (const char  *data,
+       gsize        length,
+       const char  *member,
+       GError     **error)
+{
+  ChatDelta *delta;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  delta = chat_chunk_parse_fast (data, length, member);
+  if (delta != NULL)
+    return delta;
+  return chat_chunk_parse_slow (data, length, member, error);
 }
 
 ChatDelta *
