@@ -251,12 +251,10 @@ warn_about_skipped_events (ChatReply *reply)
 
   if (skipped == 0)
     return;
-  fprintf (stderr, "liao: ");
-  fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
-                                "warning: %u damaged part of the reply was skipped; the text may have a gap.",
-                                "warning: %u damaged parts of the reply were skipped; the text may have gaps.",
-                                skipped), skipped);
-  fputc ('\n', stderr);
+  chat_cli_warn (g_dngettext (GETTEXT_PACKAGE,
+                              "%u damaged part of the reply was skipped; the text may have a gap.",
+                              "%u damaged parts of the reply were skipped; the text may have gaps.",
+                              skipped), skipped);
 }
 
 static int

@@ -72,9 +72,10 @@ export_all (ChatStore  *store,
 
   if (!chat_export_all (store, directory, &n_exported, &error))
     return fail (error);
-  fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "Exported %u conversation to %s\n",
-                                "Exported %u conversations to %s\n", n_exported),
+  fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "Exported %u conversation to %s",
+                                "Exported %u conversations to %s", n_exported),
            n_exported, directory);
+  fputc ('\n', stderr);
   return CHAT_CLI_EXIT_OK;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "chat-cli.h"
 #include "chat-cli-record.h"
 #include "chat-error.h"
 
@@ -30,9 +31,7 @@ warn_not_saved (ChatCliRecord *self,
   if (self->failed)
     return;
   self->failed = TRUE;
-  fprintf (stderr, "liao: ");
-  fprintf (stderr, _("warning: could not save this conversation: %s"), error->message);
-  fputc ('\n', stderr);
+  chat_cli_warn (_("could not save this conversation: %s"), error->message);
 }
 
 ChatCliRecord *

@@ -37,6 +37,7 @@ parse_command (int          *argc,
     }
   if (*argc - 1 != n_args)
     {
+      /* Translators: the command (e.g. “show”), then its arguments (e.g. “ID”). */
       g_autofree char *message = g_strdup_printf (_("Usage: liao %s %s"), (*argv)[0], usage);
 
       chat_cli_print_usage_error (message);

@@ -486,7 +486,7 @@ consume_whole (GTask        *task,
           return;
         }
       finish_with_error (task, g_error_new_literal (CHAT_ERROR, CHAT_ERROR_PROTOCOL,
-                                                    _("The server's reply is too large.")));
+                                                    _("The server’s reply is too large.")));
       return;
     }
   g_byte_array_append (op->whole, bytes, length);
@@ -571,12 +571,19 @@ dispatch_response (GTask *task)
     /* A stream request answered with JSON is an error envelope or a whole reply. */
     start_reading (task, BODY_COMPLETION);
   else
-    finish_with_error (task, g_error_new (CHAT_ERROR, CHAT_ERROR_PROTOCOL,
-                                          _("The server answered with “%s” instead of a chat "
-                                            "reply. Check the base URL."),
-                                          soup_message_headers_get_one (
-                                            soup_message_get_response_headers (op->message),
-                                            "Content-Type") ?: "nothing"));
+    {
+      const char *type = soup_message_headers_get_one (
+        soup_message_get_response_headers (op->message), "Content-Type");
+
+      finish_with_error (task, type != NULL
+        /* Translators: %s is a Content-Type such as text/html. */
+        ? g_error_new (CHAT_ERROR, CHAT_ERROR_PROTOCOL,
+                       _("The server answered with “%s” instead of a chat reply. Check the base URL."),
+                       type)
+        : g_error_new_literal (CHAT_ERROR, CHAT_ERROR_PROTOCOL,
+                               _("The server answered without saying what it sent, instead of a "
+                                 "chat reply. Check the base URL.")));
+    }
 }
 
 static void
