@@ -636,6 +636,43 @@ test_store_streaming_recovered (Fixture       *f,
   g_assert_cmpuint (count_hits (f, "story"), ==, 1);
 }
 
+/* Another process opening the store (`liao list` while the window streams)
+ * marks the live reply interrupted; the writer's next checkpoint puts it
+ * back, and its text is never touched. */
+static void
+test_store_streaming_second_opener (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(ChatConversation) conversation = add_conversation (f, "live");
+  gint64 id = chat_conversation_get_id (conversation);
+  g_autoptr(ChatMessage) reply = chat_message_new ("assistant", "Still");
+  g_autoptr(ChatStore) other = NULL;
+  g_autoptr(ChatMessage) seen = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chat_message_set_conversation_id (reply, id);
+  chat_message_set_state (reply, CHAT_MESSAGE_STATE_STREAMING);
+  g_assert_true (chat_store_add_message (f->store, reply, &error));
+
+  other = chat_store_open (f->path, &error);
+  g_assert_no_error (error);
+  seen = chat_store_load_message (other, chat_message_get_id (reply), &error);
+  g_assert_cmpint (chat_message_get_state (seen), ==, CHAT_MESSAGE_STATE_INTERRUPTED);
+  g_assert_cmpstr (chat_message_get_content (seen), ==, "Still");
+
+  chat_message_set_content (reply, "Still going");
+  g_assert_true (chat_store_checkpoint_message (f->store, reply, &error));
+  g_clear_object (&seen);
+  seen = chat_store_load_message (other, chat_message_get_id (reply), &error);
+  g_assert_true (chat_message_equal (seen, reply));
+  /* out of the index again while it streams */
+  g_assert_cmpuint (count_hits (f, "still"), ==, 0);
+
+  chat_message_set_state (reply, CHAT_MESSAGE_STATE_COMPLETE);
+  g_assert_true (chat_store_checkpoint_message (f->store, reply, &error));
+  g_assert_cmpuint (count_hits (f, "going"), ==, 1);
+}
+
 /* --- migration ------------------------------------------------------------ */
 
 /* The schema of version 1 as it was released, written out by hand. */
@@ -658,6 +695,7 @@ static const char v1_schema[] =
   "CREATE INDEX messages_parent ON messages (parent_id, created);"
   "CREATE INDEX messages_streaming ON messages (id) WHERE state = 'streaming';"
   "CREATE INDEX conversations_list ON conversations (pinned, updated);"
+  "CREATE TABLE store_info (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
   "INSERT INTO conversations VALUES (1, 'Old times', 100, 200, 1, 'general', 'glm-4.5',"
   " NULL, NULL, 2);"
   "INSERT INTO messages (id, conversation_id, parent_id, role, content, created, state)"
@@ -809,14 +847,14 @@ test_store_damaged_short (Fixture       *f,
   assert_moved_aside (f, garbage, strlen (garbage));
 }
 
-static void
-test_store_damaged_truncated (Fixture       *f,
-                              gconstpointer  data)
+/* A store of a few hundred messages, closed; its file's contents. */
+static char *
+fill_and_close (Fixture *f,
+                gsize   *length)
 {
   g_autoptr(ChatConversation) conversation = add_conversation (f, "soon damaged");
-  g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
-  gsize length;
+  char *contents = NULL;
 
   for (guint i = 0; i < 300; i++)
     {
@@ -827,10 +865,50 @@ test_store_damaged_truncated (Fixture       *f,
     }
   g_clear_object (&f->store);
 
-  g_file_get_contents (f->path, &contents, &length, &error);
+  g_file_get_contents (f->path, &contents, length, &error);
   g_assert_no_error (error);
+  return contents;
+}
+
+/* Caught on every open, from the header alone. */
+static void
+test_store_damaged_truncated (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  g_autofree char *contents = fill_and_close (f, &length);
+
   g_assert_cmpuint (length, >, 16 * 4096);
   length /= 2;
+  g_file_set_contents (f->path, contents, length, &error);
+  g_assert_no_error (error);
+
+  f->store = chat_store_open (f->path, &error);
+  g_assert_no_error (error);
+  assert_moved_aside (f, contents, length);
+}
+
+/* Pages overwritten in the middle: caught by the full check, which runs
+ * when the last one is a day old. */
+static void
+test_store_damaged_pages (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  g_autofree char *contents = fill_and_close (f, &length);
+  g_autofree char *last_check = NULL;
+
+  last_check = query_raw_text (f->path, "SELECT value FROM store_info WHERE key = 'last_full_check'");
+  g_assert_nonnull (last_check);
+  exec_raw (f->path, "UPDATE store_info SET value = value - 86400000000"
+                     " WHERE key = 'last_full_check'");
+  g_free (contents);
+  g_file_get_contents (f->path, &contents, &length, &error);
+  g_assert_cmpuint (length, >, 16 * 4096);
+  for (gsize i = length / 2; i < length / 2 + 4 * 4096; i++)
+    contents[i] = g_random_int_range (0, 256);
   g_file_set_contents (f->path, contents, length, &error);
   g_assert_no_error (error);
 
@@ -964,7 +1042,6 @@ assert_only_hit (Fixture    *f,
       g_autofree char *expected = g_strconcat (CHAT_STORE_MARK_START, marked,
                                                CHAT_STORE_MARK_END, NULL);
 
-      g_test_message ("%s: %s", query, hit->snippet);
 
       g_assert_nonnull (strstr (hit->snippet, expected));
     }
@@ -1095,6 +1172,31 @@ test_store_search_ranking (Fixture       *f,
                    corpus.repeated);
 }
 
+/* More matches than are ranked (4,000): the newest are ranked, the
+ * search stays fast, and a rarer word still finds an old message. */
+static void
+test_store_search_many_matches (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(ChatConversation) conversation = add_conversation (f, "many");
+  gint64 id = chat_conversation_get_id (conversation);
+  gint64 oldest = add_text (f, id, "common common common, and unique");
+  g_autoptr(GPtrArray) hits = NULL;
+
+  for (guint i = 0; i < 4100; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("a common word, number %u", i);
+
+      add_text (f, id, text);
+    }
+
+  hits = search (f, "common");
+  g_assert_cmpuint (hits->len, ==, 20);
+  for (guint i = 0; i < hits->len; i++)
+    g_assert_cmpint (((ChatSearchHit *) g_ptr_array_index (hits, i))->message_id, !=, oldest);
+  assert_only_hit (f, "unique", oldest, "unique");
+}
+
 static void
 test_store_search_syntax (Fixture       *f,
                           gconstpointer  data)
@@ -1153,6 +1255,8 @@ test_store_match_query (void)
   } cases[] = {
     { "model", "\"model\" *" },
     { "mo", "\"mo\"" },
+    { "the", "\"the\"" },
+    { "migr", "\"migr\" *" },
     { "模型", "\"模型\"" },
     { "the model 模型", "\"the\" \"model\" \"模型\"" },
     { "a\"b", "\"a\"\"b\"" },
@@ -1310,17 +1414,20 @@ main (int   argc,
   ADD ("delete-variant", test_store_delete_variant);
   ADD ("deep-chain", test_store_deep_chain);
   ADD ("streaming-recovered", test_store_streaming_recovered);
+  ADD ("streaming-second-opener", test_store_streaming_second_opener);
   ADD_EMPTY ("migration", test_store_migration);
   ADD_EMPTY ("migration-rollback", test_store_migration_rollback);
   ADD_EMPTY ("damaged-random", test_store_damaged_random);
   ADD_EMPTY ("damaged-short", test_store_damaged_short);
   ADD ("damaged-truncated", test_store_damaged_truncated);
+  ADD ("damaged-pages", test_store_damaged_pages);
   ADD_EMPTY ("too-new", test_store_too_new);
   ADD ("search-english", test_store_search_english);
   ADD ("search-chinese", test_store_search_chinese);
   ADD ("search-mixed", test_store_search_mixed);
   ADD ("search-titles", test_store_search_titles);
   ADD ("search-ranking", test_store_search_ranking);
+  ADD ("search-many-matches", test_store_search_many_matches);
   ADD ("search-syntax", test_store_search_syntax);
   ADD ("search-follows-changes", test_store_search_follows_changes);
   ADD ("two-processes", test_store_two_processes);

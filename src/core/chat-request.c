@@ -255,7 +255,7 @@ chat_request_to_bytes (ChatRequest *self)
 
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
-  json = g_string_new (json_generator_to_data (generator, NULL));
+  json = json_generator_to_gstring (generator, g_string_new (NULL));
   g_string_truncate (json, json->len - 1);   /* the closing brace */
   if (self->has_temperature)
     append_decimal_member (json, "temperature", self->temperature);

@@ -19,8 +19,10 @@
 
 /* Longer runs (base64, hashes) are cut; queries are cut the same way. */
 #define MAX_WORD_BYTES 255
-/* Words this long or longer get prefix matching when they end a query. */
-#define MIN_PREFIX_CHARS 3
+/* Words this long or longer get prefix matching when they end a query;
+ * shorter prefixes ("the*": then, there, these, theory…) match so many
+ * words that ranking them all costs more than the search budget. */
+#define MIN_PREFIX_CHARS 4
 
 typedef int (*TokenFunc) (void       *ctx,
                           int         tflags,

@@ -30,7 +30,7 @@ int                 chat_search_tokenizer_register      (sqlite3    *db);
 
 /* A user's words as an FTS5 MATCH expression: each word a quoted phrase
  * (so no FTS5 syntax gets through), all required, the last Latin word of
- * three characters or more also as a prefix.  NULL when nothing in @query
+ * four characters or more also as a prefix.  NULL when nothing in @query
  * can be searched (only spaces or punctuation). */
 char               *chat_search_build_match_query       (const char *query);
 

@@ -56,6 +56,9 @@ int               chat_store_get_schema_version     (ChatStore         *self);
 gboolean          chat_store_add_conversation       (ChatStore         *self,
                                                      ChatConversation  *conversation,
                                                      GError           **error);
+/* The metadata (title, times, pinned, profile, model, system prompt,
+ * parameters), not the current leaf: add_message, select_branch and
+ * delete_message move that, and a stale object must not undo them. */
 gboolean          chat_store_save_conversation      (ChatStore         *self,
                                                      ChatConversation  *conversation,
                                                      GError           **error);
@@ -78,7 +81,9 @@ gboolean          chat_store_add_message            (ChatStore         *self,
 gboolean          chat_store_save_message           (ChatStore         *self,
                                                      ChatMessage       *message,
                                                      GError           **error);
-/* The fast path while a reply streams: text and state only. */
+/* The fast path while a reply streams: text and state only (and the
+ * finish time, usage and timings once set).  A message is searchable
+ * once its state is no longer streaming. */
 gboolean          chat_store_checkpoint_message     (ChatStore         *self,
                                                      ChatMessage       *message,
                                                      GError           **error);
@@ -103,7 +108,9 @@ gboolean          chat_store_select_branch          (ChatStore         *self,
                                                      gint64             message_id,
                                                      GError           **error);
 
-/* Search over titles and message text, English and Chinese; best first. */
+/* Search over titles and message text (not reasoning), English and
+ * Chinese; best first (bm25, among the newest 4,000 matching messages);
+ * every word must match; a @limit of 0 means 50. */
 GPtrArray        *chat_store_search                 (ChatStore         *self,
                                                      const char        *query,
                                                      guint              limit,

@@ -40,6 +40,7 @@ G_DECLARE_FINAL_TYPE (ChatFakeServer, chat_fake_server, CHAT, FAKE_SERVER, GObje
 /* The "big" scenario streams at least this many bytes of content. */
 #define CHAT_FAKE_BIG_SIZE (5 * 1000 * 1000)
 
+/* One recorded request; path is without the query. */
 typedef struct {
   char               *method;
   char               *path;
@@ -64,6 +65,7 @@ void            chat_fake_server_set_fixtures_dir (ChatFakeServer *self,
 /* Milliseconds between streamed events (default 0); the "slow" scenario uses its own. */
 void            chat_fake_server_set_event_delay (ChatFakeServer *self,
                                                  guint           milliseconds);
+/* The requests so far, oldest first (ChatFakeRequest *; owned by the server). */
 GPtrArray      *chat_fake_server_get_requests   (ChatFakeServer *self);
 void            chat_fake_server_clear_requests (ChatFakeServer *self);
 /* Streamed replies still being written; 0 once every client got its end or went away. */
