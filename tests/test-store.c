@@ -1273,6 +1273,265 @@ test_store_match_query (void)
     }
 }
 
+/* --- import --------------------------------------------------------------- */
+
+#define IMPORT_T0 G_GINT64_CONSTANT (1700000000000000)
+
+/* A message with the caller's ids, as an import file gives them. */
+static ChatMessage *
+import_message_new (gint64      id,
+                    gint64      parent_id,
+                    const char *role,
+                    const char *content)
+{
+  ChatMessage *message = chat_message_new (role, content);
+
+  chat_message_set_id (message, id);
+  chat_message_set_parent_id (message, parent_id);
+  chat_message_set_created (message, IMPORT_T0 + id);
+  return message;
+}
+
+/* The caller's ids are neither in order nor small; the current leaf is a
+ * variant that is not the last message. */
+static GPtrArray *
+import_tree_new (void)
+{
+  GPtrArray *messages = g_ptr_array_new_with_free_func (g_object_unref);
+  ChatMessage *old, *answer, *stopped;
+
+  g_ptr_array_add (messages, import_message_new (900, 0, "user", "Explain fsync"));
+  old = import_message_new (42, 900, "assistant", "An old answer");
+  chat_message_set_model (old, "glm-4.7");
+  chat_message_set_reasoning (old, "Think of the disk.");
+  chat_message_set_state (old, CHAT_MESSAGE_STATE_ERROR);
+  chat_message_set_error (old, "1302", "请求过多");
+  chat_message_set_finished (old, IMPORT_T0 + 50);
+  chat_message_set_usage (old, &(ChatUsage) { 11, 22, 33, 4, 5 });
+  chat_message_set_first_token_ms (old, 250);
+  chat_message_set_duration_ms (old, 1000);
+  g_ptr_array_add (messages, old);
+  answer = import_message_new (7, 900, "assistant", "fsync flushes the 缓存 to the disk");
+  chat_message_set_finish_reason (answer, "stop");
+  g_ptr_array_add (messages, answer);
+  g_ptr_array_add (messages, import_message_new (1000, 7, "user", "Thanks"));
+  stopped = import_message_new (3, 1000, "assistant", "You are");
+  chat_message_set_state (stopped, CHAT_MESSAGE_STATE_CANCELLED);
+  g_ptr_array_add (messages, stopped);
+  return messages;
+}
+
+static ChatConversation *
+import_conversation_new (gint64 leaf)
+{
+  ChatConversation *conversation = chat_conversation_new ("Imported 导入");
+
+  chat_conversation_set_created (conversation, IMPORT_T0);
+  chat_conversation_set_updated (conversation, IMPORT_T0 + 9000000);
+  chat_conversation_set_pinned (conversation, TRUE);
+  chat_conversation_set_model (conversation, "glm-4.7");
+  chat_conversation_set_current_leaf (conversation, leaf);
+  return conversation;
+}
+
+static gint64
+message_id_at (GPtrArray *messages,
+               guint      i)
+{
+  return chat_message_get_id (g_ptr_array_index (messages, i));
+}
+
+static void
+test_store_import (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(ChatConversation) existing = add_conversation (f, "existing");
+  g_autoptr(ChatMessage) first = add_message (f, chat_conversation_get_id (existing), 0, "user",
+                                              "first");
+  g_autoptr(ChatConversation) conversation = import_conversation_new (42);
+  g_autoptr(GPtrArray) messages = import_tree_new ();
+  g_autoptr(ChatConversation) loaded = NULL;
+  g_autoptr(GPtrArray) tree = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  g_assert_true (chat_store_import_conversation (f->store, conversation, messages, &error));
+  g_assert_no_error (error);
+  id = chat_conversation_get_id (conversation);
+  g_assert_cmpint (id, >, chat_conversation_get_id (existing));
+
+  /* New ids, in the caller's order, after the store's own; parents mapped. */
+  g_assert_cmpint (message_id_at (messages, 0), >, chat_message_get_id (first));
+  for (guint i = 1; i < messages->len; i++)
+    g_assert_cmpint (message_id_at (messages, i), >, message_id_at (messages, i - 1));
+  g_assert_cmpint (chat_message_get_parent_id (g_ptr_array_index (messages, 1)), ==,
+                   message_id_at (messages, 0));
+  g_assert_cmpint (chat_message_get_parent_id (g_ptr_array_index (messages, 3)), ==,
+                   message_id_at (messages, 2));
+  g_assert_cmpint (chat_conversation_get_current_leaf (conversation), ==,
+                   message_id_at (messages, 1));
+
+  /* Every field as given, updated included. */
+  tree = chat_store_load_tree (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tree->len, ==, messages->len);
+  for (guint i = 0; i < tree->len; i++)
+    {
+      g_assert_cmpint (chat_message_get_conversation_id (g_ptr_array_index (messages, i)), ==, id);
+      g_assert_true (chat_message_equal (g_ptr_array_index (tree, i),
+                                         g_ptr_array_index (messages, i)));
+    }
+  loaded = chat_store_load_conversation (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (chat_conversation_get_title (loaded), ==, "Imported 导入");
+  g_assert_cmpint (chat_conversation_get_created (loaded), ==, IMPORT_T0);
+  g_assert_cmpint (chat_conversation_get_updated (loaded), ==, IMPORT_T0 + 9000000);
+  g_assert_true (chat_conversation_get_pinned (loaded));
+  g_assert_cmpint (chat_conversation_get_current_leaf (loaded), ==, message_id_at (messages, 1));
+  assert_branch (f, id, (ChatMessage *[]) { g_ptr_array_index (messages, 0),
+                                            g_ptr_array_index (messages, 1) }, 2);
+
+  /* The triggers indexed the messages and the title. */
+  assert_only_hit (f, "缓存", message_id_at (messages, 2), "缓存");
+  g_assert_cmpuint (count_hits (f, "导入"), ==, 1);
+
+  /* The store's own ids go on after the imported ones. */
+  g_clear_object (&first);
+  first = add_message (f, id, message_id_at (messages, 4), "user", "More");
+  g_assert_cmpint (chat_message_get_id (first), >, message_id_at (messages, 4));
+}
+
+/* Times left at 0 become now; no current leaf named makes the last message current. */
+static void
+test_store_import_defaults (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(ChatConversation) conversation = chat_conversation_new ("defaults");
+  g_autoptr(ChatConversation) empty = chat_conversation_new ("empty");
+  g_autoptr(GPtrArray) messages = import_tree_new ();
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 before = g_get_real_time ();
+  ChatMessage *last = g_ptr_array_index (messages, messages->len - 1);
+
+  chat_conversation_set_created (conversation, 0);
+  chat_conversation_set_updated (conversation, 0);
+  chat_message_set_created (last, 0);
+  g_assert_true (chat_store_import_conversation (f->store, conversation, messages, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (chat_conversation_get_created (conversation), >=, before);
+  g_assert_cmpint (chat_conversation_get_updated (conversation), ==,
+                   chat_conversation_get_created (conversation));
+  g_assert_cmpint (chat_message_get_created (last), >=, before);
+  g_assert_cmpint (current_leaf (f, chat_conversation_get_id (conversation)), ==,
+                   chat_message_get_id (last));
+
+  g_assert_true (chat_store_import_conversation (f->store, empty, none, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (current_leaf (f, chat_conversation_get_id (empty)), ==, 0);
+}
+
+static guint
+count_messages (Fixture *f)
+{
+  g_autofree char *count = query_raw_text (f->path, "SELECT count(*) FROM messages");
+
+  return g_ascii_strtoull (count, NULL, 10);
+}
+
+/* The import fails with @code (and @text in the message), writes nothing
+ * (no conversation, no message, nothing in the search index) and leaves
+ * the objects' ids alone. */
+static void
+assert_import_fails (Fixture          *f,
+                     ChatConversation *conversation,
+                     GPtrArray        *messages,
+                     ChatStoreError    code,
+                     const char       *text)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint n_messages = count_messages (f);
+  GError *error = NULL;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      gint64 id = message_id_at (messages, i);
+
+      g_array_append_val (ids, id);
+    }
+  g_assert_false (chat_store_import_conversation (f->store, conversation, messages, &error));
+  g_assert_error (error, CHAT_STORE_ERROR, (int) code);
+  if (strstr (error->message, text) == NULL)
+    g_error ("“%s” is not in the error “%s”", text, error->message);
+  g_clear_error (&error);
+
+  g_assert_cmpint (chat_conversation_get_id (conversation), ==, 0);
+  for (guint i = 0; i < messages->len; i++)
+    g_assert_cmpint (message_id_at (messages, i), ==, g_array_index (ids, gint64, i));
+  list = chat_store_list_conversations (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpuint (count_messages (f), ==, n_messages);
+  g_assert_cmpuint (count_hits (f, "导入"), ==, 0);
+  g_assert_cmpuint (count_hits (f, "fsync"), ==, 0);
+}
+
+static void
+test_store_import_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(ChatConversation) existing = add_conversation (f, "existing");
+  g_autoptr(ChatMessage) first = add_message (f, chat_conversation_get_id (existing), 0, "user",
+                                              "first");
+  g_autoptr(ChatConversation) conversation = import_conversation_new (0);
+  g_autoptr(GPtrArray) messages = import_tree_new ();
+  ChatMessage *third = g_ptr_array_index (messages, 3);
+
+  /* A parent that comes later (or never) */
+  chat_message_set_parent_id (third, 3);
+  assert_import_fails (f, conversation, messages, CHAT_STORE_ERROR_NOT_FOUND,
+                       "No such conversation or message");
+  chat_message_set_parent_id (third, 7);
+
+  chat_message_set_id (third, 42);
+  assert_import_fails (f, conversation, messages, CHAT_STORE_ERROR_FAILED, "the same id");
+  chat_message_set_id (third, 1000);
+
+  chat_conversation_set_current_leaf (conversation, 5);
+  assert_import_fails (f, conversation, messages, CHAT_STORE_ERROR_NOT_FOUND,
+                       "No such conversation or message");
+}
+
+/* A failure halfway through the messages (a trigger refuses the 5,000th)
+ * undoes everything; the next import starts clean. */
+static void
+test_store_import_rolled_back (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(ChatConversation) existing = add_conversation (f, "existing");
+  g_autoptr(ChatConversation) conversation = import_conversation_new (0);
+  g_autoptr(GPtrArray) messages = import_tree_new ();
+  g_autoptr(GError) error = NULL;
+  guint n_given;
+
+  for (guint i = 1; i <= 10000; i++)
+    g_ptr_array_add (messages, import_message_new (10000 + i, i > 1 ? 10000 + i - 1 : 3, "user",
+                                                   i == 5000 ? "boom" : "fsync again"));
+  n_given = messages->len;
+  exec_raw (f->path, "CREATE TRIGGER refuse BEFORE INSERT ON messages WHEN new.content = 'boom'"
+                     " BEGIN SELECT RAISE (ABORT, 'refused by the test'); END");
+  assert_import_fails (f, conversation, messages, CHAT_STORE_ERROR_FAILED,
+                       "Could not import the conversation: refused by the test");
+
+  exec_raw (f->path, "DROP TRIGGER refuse");
+  g_assert_true (chat_store_import_conversation (f->store, conversation, messages, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_messages (f), ==, n_given);
+  g_assert_cmpint (current_leaf (f, chat_conversation_get_id (conversation)), ==,
+                   message_id_at (messages, n_given - 1));
+}
+
 /* --- two processes -------------------------------------------------------- */
 
 static int
@@ -1430,6 +1689,10 @@ main (int   argc,
   ADD ("search-many-matches", test_store_search_many_matches);
   ADD ("search-syntax", test_store_search_syntax);
   ADD ("search-follows-changes", test_store_search_follows_changes);
+  ADD ("import", test_store_import);
+  ADD ("import-defaults", test_store_import_defaults);
+  ADD ("import-refused", test_store_import_refused);
+  ADD ("import-rolled-back", test_store_import_rolled_back);
   ADD ("two-processes", test_store_two_processes);
 
 #undef ADD

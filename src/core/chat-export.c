@@ -470,12 +470,11 @@ chat_export_to_json (ChatStore  *store,
 
 /* Import: reading and validating */
 
-/* What a file holds, checked, before anything is written. */
+/* What a file holds, checked, before anything is written; the store maps
+ * the file's ids to its own. */
 typedef struct {
-  ChatConversation *conversation;  /* current_leaf is the file's id */
+  ChatConversation *conversation;  /* current_leaf is the file's id, or 0 */
   GPtrArray        *messages;      /* ChatMessage with the file's ids */
-  guint            *parents;       /* position + 1 of each message's parent; 0 for roots */
-  guint             leaf;          /* position + 1 of the current leaf; 0 for none */
 } Import;
 
 static void
@@ -483,7 +482,6 @@ import_clear (Import *import)
 {
   g_clear_object (&import->conversation);
   g_clear_pointer (&import->messages, g_ptr_array_unref);
-  g_clear_pointer (&import->parents, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Import, import_clear)
@@ -517,6 +515,37 @@ holds_value (JsonNode *node,
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
 }
 
+/* Says which message of the file @error (when set) is about. */
+static void
+prefix_message_number (GError **error,
+                       guint    number)
+{
+  g_autofree char *reason = NULL;
+
+  if (error == NULL || *error == NULL)
+    return;
+  reason = g_steal_pointer (&(*error)->message);
+  /* Translators: an error in an imported file: %u is the message's position in
+     the file (1 for the first), %s what is wrong with it, such as “role” must be
+     a string. */
+  (*error)->message = g_strdup_printf (_("Message %u: %s"), number, reason);
+}
+
+/* Says that @error (when set) is about the conversation's own fields. */
+static void
+prefix_conversation (GError **error)
+{
+  g_autofree char *reason = NULL;
+
+  if (error == NULL || *error == NULL)
+    return;
+  reason = g_steal_pointer (&(*error)->message);
+  /* Translators: an error in an imported file: %s is what is wrong with the
+     conversation's own fields (title, times…), such as “pinned” must be true or
+     false. */
+  (*error)->message = g_strdup_printf (_("The conversation: %s"), reason);
+}
+
 /* Each get_ function accepts a missing or null member, leaving the default. */
 static gboolean
 get_string (JsonObject  *object,
@@ -535,6 +564,8 @@ get_string (JsonObject  *object,
       return TRUE;
     }
   g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+               /* Translators: %s is a member of the imported JSON file, such as “role”,
+                  which stays in English */
                _("“%s” must be a string."), name);
   return FALSE;
 }
@@ -557,6 +588,8 @@ get_int (JsonObject  *object,
       return TRUE;
     }
   g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+               /* Translators: %s is a member of the imported JSON file, such as “role”,
+                  which stays in English */
                _("“%s” must be a whole number."), name);
   return FALSE;
 }
@@ -578,6 +611,8 @@ get_boolean (JsonObject  *object,
       return TRUE;
     }
   g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+               /* Translators: %s is a member of the imported JSON file, such as “role”,
+                  which stays in English */
                _("“%s” must be true or false."), name);
   return FALSE;
 }
@@ -599,6 +634,8 @@ get_object (JsonObject  *object,
       return TRUE;
     }
   g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+               /* Translators: %s is a member of the imported JSON file, such as “role”,
+                  which stays in English */
                _("“%s” must be an object."), name);
   return FALSE;
 }
@@ -620,6 +657,8 @@ get_array (JsonObject  *object,
       return TRUE;
     }
   g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+               /* Translators: %s is a member of the imported JSON file, such as “role”,
+                  which stays in English */
                _("“%s” must be a list."), name);
   return FALSE;
 }
@@ -641,6 +680,9 @@ get_time (JsonObject  *object,
     return TRUE;
   excerpt = dup_excerpt (text);
   g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+               /* Translators: the first %s is a member of the imported JSON file, such
+                  as “created”, which stays in English; the second is its value, as
+                  the file has it (perhaps cut short with “…”) */
                _("“%s” is not a date and time: “%s”."), name, excerpt);
   return FALSE;
 }
@@ -662,6 +704,8 @@ check_role (const char  *role,
     return TRUE;
   excerpt = dup_excerpt (role);
   g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+               /* Translators: %u is the message's position in the imported file (1 for
+                  the first); %s is the role the file gives it, as it has it */
                _("Message %u has an unknown role “%s”."), number, excerpt);
   return FALSE;
 }
@@ -691,7 +735,7 @@ read_message_start (JsonObject  *object,
   if (!get_string (object, "role", &role, error) || !get_string (object, "content", &content, error)
       || !get_int (object, "id", 0, &id, error) || !get_int (object, "parent_id", 0, &parent_id, error))
     {
-      g_prefix_error (error, _("Message %u: "), number);
+      prefix_message_number (error, number);
       return NULL;
     }
   if (!check_role (role, number, error))
@@ -700,6 +744,8 @@ read_message_start (JsonObject  *object,
     {
       g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
                    content == NULL ? _("Message %u has no content.")
+                   /* Translators: “id”, “parent_id” and null are written so in the
+                      JSON file, and stay in English */
                    : _("Message %u needs an “id” and a “parent_id” above zero (or null)."),
                    number);
       return NULL;
@@ -800,7 +846,7 @@ read_message_state (JsonObject   *object,
 
   if (!get_string (object, "state", &text, error))
     {
-      g_prefix_error (error, _("Message %u: "), number);
+      prefix_message_number (error, number);
       return FALSE;
     }
   if (text == NULL || chat_message_state_from_string (text, &state))
@@ -812,6 +858,8 @@ read_message_state (JsonObject   *object,
     }
   excerpt = dup_excerpt (text);
   g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+               /* Translators: %u is the message's position in the imported file (1 for
+                  the first); %s is the state the file gives it, as it has it */
                _("Message %u has an unknown state “%s”."), number, excerpt);
   return FALSE;
 }
@@ -836,7 +884,7 @@ read_liao_message (JsonNode  *node,
   if (!read_message_texts (object, message, error) || !read_message_times (object, message, error)
       || !read_message_usage (object, message, error) || !read_message_error (object, message, error))
     {
-      g_prefix_error (error, _("Message %u: "), number);
+      prefix_message_number (error, number);
       return NULL;
     }
   if (!read_message_state (object, message, number, error))
@@ -939,6 +987,8 @@ read_liao (JsonObject  *root,
   if (version < 1 || conversation == NULL || messages == NULL)
     {
       g_set_error_literal (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+                           /* Translators: “version”, “conversation” and “messages” are
+                              members of the JSON file, and stay in English */
                            _("The file needs a “version”, a “conversation” and “messages”."));
       return FALSE;
     }
@@ -946,7 +996,7 @@ read_liao (JsonObject  *root,
   if (!read_conversation_texts (conversation, import->conversation, error)
       || !read_conversation_state (conversation, import->conversation, error))
     {
-      g_prefix_error (error, _("The conversation: "));
+      prefix_conversation (error);
       return FALSE;
     }
   return read_liao_messages (messages, import, error);
@@ -972,6 +1022,8 @@ read_content_parts (JsonArray  *parts,
           || (g_str_equal (type, "text") && text == NULL))
         {
           g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+                       /* Translators: the first %u is the message's position in the imported
+                          file, the second the part's position in its content (1 for the first) */
                        _("Message %u: part %u of the content is not a valid part."), number, i + 1);
           return NULL;
         }
@@ -1019,7 +1071,7 @@ read_openai_message (JsonNode  *node,
   if (!get_string (object, "role", &role, error)
       || !get_string (object, "reasoning_content", &reasoning, error))
     {
-      g_prefix_error (error, _("Message %u: "), number);
+      prefix_message_number (error, number);
       return NULL;
     }
   if (!check_role (role, number, error))
@@ -1115,21 +1167,20 @@ is_in_cycle (Import     *import,
 }
 
 static gboolean
-link_parent (Import      *import,
-             GHashTable  *positions,
-             guint        i,
-             GError     **error)
+check_parent (Import      *import,
+              GHashTable  *positions,
+              guint        i,
+              GError     **error)
 {
   gint64 parent_id = chat_message_get_parent_id (g_ptr_array_index (import->messages, i));
   guint parent = GPOINTER_TO_UINT (g_hash_table_lookup (positions, &parent_id));
 
   if (parent_id == 0 || (parent > 0 && parent <= i))
-    {
-      import->parents[i] = parent;
-      return TRUE;
-    }
+    return TRUE;
   if (parent == 0)
     g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+                 /* Translators: %u is the message's position in the imported file (1 for
+                    the first); %lld is the id the file gives its parent */
                  _("Message %u refers to a parent (id %lld) that is not in the file."),
                  i + 1, (long long) parent_id);
   else if (is_in_cycle (import, positions, i))
@@ -1143,10 +1194,10 @@ link_parent (Import      *import,
 }
 
 /* Checks the tree (unique ids, parents before their children, a known
- * current leaf) and turns the file's ids into positions. */
+ * current leaf), so that the store has nothing to refuse in it. */
 static gboolean
-link_tree (Import  *import,
-           GError **error)
+check_tree (Import  *import,
+            GError **error)
 {
   guint n_messages = import->messages->len;
   g_autoptr(GHashTable) positions = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -1159,18 +1210,18 @@ link_tree (Import  *import,
       if (g_hash_table_contains (positions, &ids[i]))
         {
           g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+                       /* Translators: the %u are positions of messages in the imported file
+                          (1 for the first); %lld is the id the file gives them both */
                        _("Message %u has the same id (%lld) as message %u."), i + 1,
                        (long long) ids[i], GPOINTER_TO_UINT (g_hash_table_lookup (positions, &ids[i])));
           return FALSE;
         }
       g_hash_table_insert (positions, &ids[i], GUINT_TO_POINTER (i + 1));
     }
-  import->parents = g_new0 (guint, n_messages + 1);
   for (guint i = 0; i < n_messages; i++)
-    if (!link_parent (import, positions, i, error))
+    if (!check_parent (import, positions, i, error))
       return FALSE;
-  import->leaf = leaf_id != 0 ? GPOINTER_TO_UINT (g_hash_table_lookup (positions, &leaf_id)) : n_messages;
-  if (leaf_id != 0 && import->leaf == 0)
+  if (leaf_id != 0 && !g_hash_table_contains (positions, &leaf_id))
     {
       g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
                    _("The current message (id %lld) is not in the file."), (long long) leaf_id);
@@ -1218,6 +1269,8 @@ read_import (JsonNode  *root,
   if (JSON_NODE_HOLDS_ARRAY (root))
     return read_openai (json_node_get_array (root), NULL, import, error);
   g_set_error_literal (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+                       /* Translators: “messages” is a member of the JSON file, and stays
+                          in English */
                        _("The file is not a conversation that Liao knows: expected a Liao export, "
                          "an object with a “messages” list, or a list of messages."));
   return FALSE;
@@ -1236,6 +1289,8 @@ check_size (goffset   size,
   size_text = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS | G_FORMAT_SIZE_LONG_FORMAT);
   limit_text = g_format_size_full (CHAT_EXPORT_MAX_IMPORT_SIZE, G_FORMAT_SIZE_IEC_UNITS);
   g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_TOO_LARGE,
+               /* Translators: the first %s is the file's size, such as “64.1 MiB
+                  (67200000 bytes)”, the second the largest size, such as “64.0 MiB” */
                _("The file is too large to import: %s, and Liao imports at most %s."),
                size_text, limit_text);
   return FALSE;
@@ -1251,6 +1306,7 @@ check_text (const char  *data,
   if (g_utf8_validate_len (data, length, &end))
     return TRUE;
   g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+               /* Translators: %lu is the position of the first bad byte, from 0 */
                _("The file is not valid UTF-8 text (at byte %lu)."), (unsigned long) (end - data));
   return FALSE;
 }
@@ -1300,57 +1356,12 @@ parse_json (const char  *data,
     return root;
   if (local_error != NULL)
     g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+                 /* Translators: %s is what the JSON parser says is wrong, in English */
                  _("The file is not valid JSON: %s"), local_error->message);
   else
     g_set_error_literal (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
                          _("The file is empty."));
   return NULL;
-}
-
-/* Import: writing */
-
-static gboolean
-write_messages (ChatStore  *store,
-                Import     *import,
-                GError    **error)
-{
-  gint64 conversation_id = chat_conversation_get_id (import->conversation);
-  /* The new id of each message by position + 1; [0] stays 0 for roots. */
-  g_autofree gint64 *new_ids = g_new0 (gint64, import->messages->len + 1);
-
-  for (guint i = 0; i < import->messages->len; i++)
-    {
-      ChatMessage *message = g_ptr_array_index (import->messages, i);
-
-      chat_message_set_id (message, 0);
-      chat_message_set_conversation_id (message, conversation_id);
-      chat_message_set_parent_id (message, new_ids[import->parents[i]]);
-      if (!chat_store_add_message (store, message, error))
-        return FALSE;
-      new_ids[i + 1] = chat_message_get_id (message);
-    }
-  /* Each add made its message current; the file says which one was. */
-  return import->leaf == 0
-         || chat_store_select_branch (store, conversation_id, new_ids[import->leaf], error);
-}
-
-static gint64
-write_import (ChatStore  *store,
-              Import     *import,
-              GError    **error)
-{
-  gint64 conversation_id;
-
-  if (!chat_store_add_conversation (store, import->conversation, error))
-    return 0;
-  conversation_id = chat_conversation_get_id (import->conversation);
-  if (write_messages (store, import, error))
-    return conversation_id;
-  /* The store has no transaction to roll back: deleting the conversation
-   * takes its messages with it (ON DELETE CASCADE). */
-  if (!chat_store_delete_conversation (store, conversation_id, NULL))
-    g_debug ("Could not remove the partly imported conversation %lld", (long long) conversation_id);
-  return 0;
 }
 
 gint64
@@ -1370,10 +1381,14 @@ chat_export_import_data (ChatStore   *store,
       || !check_depth (data, length, error))
     return 0;
   root = parse_json (data, length, error);
-  if (root == NULL || !read_import (root, &import, error) || !link_tree (&import, error))
+  if (root == NULL || !read_import (root, &import, error) || !check_tree (&import, error))
     return 0;
   complete_title (&import);
-  return write_import (store, &import, error);
+  /* One transaction: a store error halfway through leaves nothing behind.
+   * The store makes the last message current when the file names none. */
+  if (!chat_store_import_conversation (store, import.conversation, import.messages, error))
+    return 0;
+  return chat_conversation_get_id (import.conversation);
 }
 
 gint64
@@ -1396,6 +1411,7 @@ chat_export_import_file (ChatStore   *store,
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
     {
       g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
+                   /* Translators: %s is a path, such as /dev/stdin */
                    _("“%s” is not a regular file."), path);
       return 0;
     }
@@ -1483,6 +1499,8 @@ chat_export_all (ChatStore   *store,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   /* Translators: the first %s is a folder's path, the second why, as the
+                      system says it */
                    _("Could not create the folder “%s”: %s"), directory, g_strerror (saved_errno));
       return FALSE;
     }

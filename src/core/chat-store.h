@@ -108,6 +108,23 @@ gboolean          chat_store_select_branch          (ChatStore         *self,
                                                      gint64             message_id,
                                                      GError           **error);
 
+/* Import */
+/* Adds @conversation and @messages (parents before children) in one
+ * transaction, keeping every field as given (created, updated, states,
+ * usage, times), except that a created time of 0 becomes now and an
+ * updated time of 0 the created one, as for add_conversation.  The
+ * messages' ids and parent_ids are the caller's (unique, and not 0 where
+ * referred to) and are replaced by new ones (old->new mapped inside); the
+ * conversation's current_leaf is mapped the same way, and one of 0 makes
+ * the last message current, as add_message would.  Sets the new ids on
+ * the objects (and the messages' conversation_id).  A parent or current
+ * leaf that is not among @messages is CHAT_STORE_ERROR_NOT_FOUND.  On
+ * error nothing is written, and the objects keep their ids. */
+gboolean          chat_store_import_conversation    (ChatStore         *self,
+                                                     ChatConversation  *conversation,
+                                                     GPtrArray         *messages,
+                                                     GError           **error);
+
 /* Search over titles and message text (not reasoning), English and
  * Chinese; best first (bm25, among the newest 4,000 matching messages);
  * every word must match; a @limit of 0 means 50. */
