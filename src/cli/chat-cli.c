@@ -32,6 +32,7 @@ static const ChatCliCommand commands[] = {
   { "import", chat_cli_import },
   { "rename", chat_cli_rename },
   { "delete", chat_cli_delete },
+  { "key", chat_cli_key },
 };
 
 static void
@@ -49,15 +50,40 @@ print_help (FILE *out)
   fprintf (out, "  import FILE    %s\n", _("Import a conversation (Liao JSON or an OpenAI messages array)"));
   fprintf (out, "  rename ID TITLE  %s\n", _("Rename a conversation"));
   fprintf (out, "  delete ID      %s\n", _("Delete a conversation"));
+  fprintf (out, "  key set|clear|status  %s\n", _("Store, remove or show where the API keys are"));
+  fprintf (out, "\n%s\n", _("Without a command, liao opens its window:"));
+  fprintf (out, "  --new-window   %s\n", _("Open another window"));
+  fprintf (out, "  --base-url URL %s\n", _("Send this run’s requests to URL (also LIAO_BASE_URL)"));
   fprintf (out, "\n%s\n", _("Run “liao COMMAND --help” for a command’s options."));
   fprintf (out, "%s\n", _("Profiles: general, coding, zai, zai-coding."));
-  fprintf (out, "%s\n", _("The API key comes from LIAO_API_KEY, ZHIPUAI_API_KEY or ZAI_API_KEY."));
+  fprintf (out, "%s\n", _("The API key comes from LIAO_API_KEY, ZHIPUAI_API_KEY or ZAI_API_KEY, "
+                           "else from the keyring (“liao key set PROFILE”)."));
+}
+
+gboolean
+chat_cli_handles (int    argc,
+                  char **argv)
+{
+  const char *first = argc > 1 ? argv[1] : NULL;
+
+  if (first == NULL)
+    return FALSE;
+  if (g_str_equal (first, "--help") || g_str_equal (first, "-h") || g_str_equal (first, "help") ||
+      g_str_equal (first, "--version"))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (first, commands[i].name))
+      return TRUE;
+  /* Anything else that is not an option is a mistyped command. */
+  return first[0] != '-';
 }
 
 int
 chat_cli_run (int    argc,
               char **argv)
 {
+  /* stdout carries only replies and listings: debug messages must not mix in. */
+  g_log_writer_default_set_use_stderr (TRUE);
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
       g_str_equal (argv[1], "help"))
     {

@@ -31,6 +31,9 @@ typedef struct {
   char        *api_key;
 } ChatCliTarget;
 
+/* TRUE when @argv names a command-line command (or --help, --version). */
+gboolean     chat_cli_handles          (int              argc,
+                                        char           **argv);
 int          chat_cli_run              (int              argc,
                                         char           **argv);
 int          chat_cli_ask              (int              argc,
@@ -50,6 +53,8 @@ int          chat_cli_delete           (int              argc,
 int          chat_cli_export           (int              argc,
                                         char           **argv);
 int          chat_cli_import           (int              argc,
+                                        char           **argv);
+int          chat_cli_key              (int              argc,
                                         char           **argv);
 
 /* Opens the default store, saying on stderr if a damaged one was moved aside. */

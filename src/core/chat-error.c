@@ -210,7 +210,7 @@ human_message (ChatErrorCode code,
   switch (code)
     {
     case CHAT_ERROR_NO_KEY:
-      return _("No API key is set. Add one in Preferences or set the LIAO_API_KEY environment variable.");
+      return _("No API key is set for this endpoint. Add one in Preferences, store one with “liao key set PROFILE”, or set the LIAO_API_KEY environment variable.");
     case CHAT_ERROR_AUTH:
       return _("The API key was refused. Check the key in Preferences or the LIAO_API_KEY environment variable.");
     case CHAT_ERROR_BALANCE:
