@@ -715,7 +715,7 @@ add_fixture_tests (void)
         continue;
       name = g_strndup (file, strlen (file) - strlen (".sse"));
       path = g_strdup_printf ("/client/fixture/%s", name);
-      g_test_add (path, Fixture, g_strdup (name), fixture_set_up, test_fixture_replay,
+      g_test_add (path, Fixture, g_intern_string (name), fixture_set_up, test_fixture_replay,
                   fixture_tear_down);
     }
 }

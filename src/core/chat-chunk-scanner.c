@@ -20,7 +20,7 @@ chat_scanner_init (ChatScanner *scanner,
                    gsize        length)
 {
   scanner->pos = (const guchar *) data;
-  scanner->end = scanner->pos + length;
+  scanner->end = length > 0 ? scanner->pos + length : scanner->pos;
   scanner->depth = 0;
   scanner->fresh = FALSE;
 }

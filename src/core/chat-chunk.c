@@ -51,15 +51,27 @@ chat_chunk_is_done (const char *data,
   return length == done_length && memcmp (data, CHAT_CHUNK_DONE, done_length) == 0;
 }
 
-static const char *
-get_string (JsonObject *object,
+/* json-glib turns an escaped lone surrogate ("\ud800") into bytes that
+ * are not UTF-8; such a string keeps its text with U+FFFD in their place. */
+static char *
+dup_valid_string (JsonNode *node)
+{
+  const char *text = json_node_get_string (node);
+
+  if (text == NULL || g_utf8_validate (text, -1, NULL))
+    return g_strdup (text);
+  return g_utf8_make_valid (text, -1);
+}
+
+static char *
+dup_string (JsonObject *object,
             const char *name)
 {
   JsonNode *node = json_object_get_member (object, name);
 
   if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
-  return json_node_get_string (node);
+  return dup_valid_string (node);
 }
 
 static JsonObject *
@@ -103,7 +115,7 @@ dup_arguments (JsonObject *function)
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return NULL;
   if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
+    return dup_valid_string (node);
   return json_to_string (node, FALSE);
 }
 
@@ -115,9 +127,9 @@ tool_call_from_object (JsonObject *object,
   ChatToolCall *call = g_new0 (ChatToolCall, 1);
 
   call->index = (int) get_int (object, "index", position);
-  call->id = g_strdup (get_string (object, "id"));
-  call->type = g_strdup (get_string (object, "type"));
-  call->name = function ? g_strdup (get_string (function, "name")) : NULL;
+  call->id = dup_string (object, "id");
+  call->type = dup_string (object, "type");
+  call->name = function ? dup_string (function, "name") : NULL;
   call->arguments = dup_arguments (function);
   return call;
 }
@@ -161,13 +173,13 @@ read_choice (ChatDelta  *delta,
     return;
 
   choice = json_node_get_object (first);
-  delta->finish_reason = g_strdup (get_string (choice, "finish_reason"));
+  delta->finish_reason = dup_string (choice, "finish_reason");
   message = get_object (choice, member);
   if (message == NULL)
     return;
 
-  delta->content = g_strdup (get_string (message, "content"));
-  delta->reasoning = g_strdup (get_string (message, "reasoning_content"));
+  delta->content = dup_string (message, "content");
+  delta->reasoning = dup_string (message, "reasoning_content");
   delta->tool_calls = read_tool_calls (get_array (message, "tool_calls"));
 }
 
@@ -205,8 +217,8 @@ delta_from_object (JsonObject  *root,
     }
 
   delta = g_new0 (ChatDelta, 1);
-  delta->model = g_strdup (get_string (root, "model"));
-  delta->id = g_strdup (get_string (root, "id"));
+  delta->model = dup_string (root, "model");
+  delta->id = dup_string (root, "id");
   read_choice (delta, root, member);
   read_usage (delta, root);
   return delta;
@@ -349,7 +361,7 @@ read_object_or_skip (Decoder            *decoder,
   return read_object (decoder, keys, func, target);
 }
 
-/* Like get_string(): a value of another type leaves @value NULL. */
+/* Like dup_string(): a value of another type leaves @value NULL. */
 static gboolean
 read_string_member (ChatScanner  *scanner,
                     char        **value)

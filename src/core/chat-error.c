@@ -265,28 +265,40 @@ peek_private (const GError *error)
   return chat_error_get_private (error);
 }
 
+/* The server's own words, kept as they came but always valid UTF-8: a
+ * JSON "\ud800" arrives from json-glib as bytes that are not. */
+static char *
+dup_valid_text (const char *text)
+{
+  if (text == NULL || g_utf8_validate (text, -1, NULL))
+    return g_strdup (text);
+  return g_utf8_make_valid (text, -1);
+}
+
 GError *
 chat_error_new (ChatErrorCode  code,
                 guint          http_status,
                 const char    *server_code,
                 const char    *server_message)
 {
-  g_autofree char *reset_time = NULL;
   g_autofree char *message = NULL;
   ChatErrorPrivate *priv;
   GError *error;
 
-  if (code == CHAT_ERROR_QUOTA || code == CHAT_ERROR_RATE_LIMIT)
-    reset_time = find_reset_time (server_message);
-  message = dup_human_message (code, http_status, reset_time);
-
+  message = dup_human_message (code, http_status, NULL);
   error = g_error_new_literal (CHAT_ERROR, code, message);
   priv = chat_error_get_private (error);
   g_return_val_if_fail (priv != NULL, error);
   priv->http_status = http_status;
-  priv->server_code = g_strdup (server_code);
-  priv->server_message = g_strdup (server_message);
-  priv->reset_time = g_steal_pointer (&reset_time);
+  priv->server_code = dup_valid_text (server_code);
+  priv->server_message = dup_valid_text (server_message);
+  if (code == CHAT_ERROR_QUOTA || code == CHAT_ERROR_RATE_LIMIT)
+    priv->reset_time = find_reset_time (priv->server_message);
+  if (priv->reset_time != NULL)
+    {
+      g_free (error->message);
+      error->message = dup_human_message (code, http_status, priv->reset_time);
+    }
   return error;
 }
 

@@ -546,6 +546,20 @@ prefix_conversation (GError **error)
   (*error)->message = g_strdup_printf (_("The conversation: %s"), reason);
 }
 
+/* json-glib reads a JSON "\ud800" as bytes that are not UTF-8: the text
+ * is kept with U+FFFD there, so that what is imported exports again. */
+static void
+make_valid_in_place (JsonNode *node)
+{
+  const char *text = json_node_get_string (node);
+  g_autofree char *valid = NULL;
+
+  if (text == NULL || g_utf8_validate (text, -1, NULL))
+    return;
+  valid = g_utf8_make_valid (text, -1);
+  json_node_set_string (node, valid);
+}
+
 /* Each get_ function accepts a missing or null member, leaving the default. */
 static gboolean
 get_string (JsonObject  *object,
@@ -560,6 +574,7 @@ get_string (JsonObject  *object,
     return TRUE;
   if (holds_value (node, G_TYPE_STRING))
     {
+      make_valid_in_place (node);
       *value = json_node_get_string (node);
       return TRUE;
     }
@@ -1044,7 +1059,10 @@ read_openai_content (JsonObject  *object,
   if (node == NULL)
     return g_strdup ("");
   if (holds_value (node, G_TYPE_STRING))
-    return g_strdup (json_node_get_string (node));
+    {
+      make_valid_in_place (node);
+      return g_strdup (json_node_get_string (node));
+    }
   if (JSON_NODE_HOLDS_ARRAY (node))
     return read_content_parts (json_node_get_array (node), number, error);
   g_set_error (error, CHAT_EXPORT_ERROR, CHAT_EXPORT_ERROR_INVALID,
