@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <glib/gi18n-lib.h>
 
+#include "chat-application.h"
 #include "chat-cli.h"
 
 int
@@ -20,5 +21,7 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  return chat_cli_run (argc, argv);
+  if (chat_cli_handles (argc, argv))
+    return chat_cli_run (argc, argv);
+  return chat_application_run (argc, argv);
 }

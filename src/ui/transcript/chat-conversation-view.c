@@ -1,0 +1,1088 @@
+/* chat-conversation-view.c: one conversation, its transcript and composer
+ *
+ * Copyright 2026 The Liao developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Streaming: every delta of the shown conversation's reply only asks for a
+ * frame (a tick callback); at the frame the reply's text goes into the
+ * message once, the rows follow its notifications, and the view scrolls
+ * down if the reader was at the bottom.  So the work per frame does not
+ * grow with the number of deltas, and the work per delta is a flag.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <adwaita.h>
+
+#include "chat-composer.h"
+#include "chat-conversation-view.h"
+#include "chat-exchange-registry.h"
+#include "chat-message-row.h"
+
+/* How close to the end counts as "at the bottom", in pixels. */
+#define FOLLOW_EPSILON 8.0
+
+struct _ChatConversationView {
+  GtkWidget             parent_instance;
+
+  ChatComposer         *composer;
+  GtkRevealer          *jump_revealer;
+  GtkListView          *list_view;
+  GtkScrolledWindow    *scroller;
+  GtkStack             *stack;
+  AdwToastOverlay      *toast_overlay;
+
+  ChatStore            *store;
+  ChatClient           *client;
+  ChatExchangeRegistry *registry;
+  char                 *base_url;
+  ChatProfileLookupFunc profile_lookup;
+  gpointer              profile_lookup_data;
+  GDestroyNotify        profile_lookup_destroy;
+
+  ChatConversation     *conversation;
+  GtkNoSelection       *selection;
+  ChatExchange         *exchange;      /* the shown conversation's, while it runs */
+  GHashTable           *drafts;        /* conversation id -> composer text */
+  GHashTable           *variants;      /* parent id -> GArray of sibling ids */
+  GHashTable           *rows;          /* the bound ChatMessageRows */
+  gint64                editing_id;
+  gboolean              busy;
+
+  guint                 tick_id;
+  gboolean              following;
+  double                last_value;
+  gint64                layout_frame;  /* the frame the list last resized in */
+};
+
+G_DEFINE_FINAL_TYPE (ChatConversationView, chat_conversation_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CONVERSATION,
+  PROP_BUSY,
+  N_PROPS
+};
+
+enum {
+  CONVERSATION_CHANGED,
+  REPLY_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const char * const changing_actions[] = {
+  "transcript.regenerate", "transcript.retry", "transcript.continue",
+  "transcript.edit", "transcript.resend", "transcript.delete",
+};
+
+static gint64
+current_id (ChatConversationView *self)
+{
+  return chat_conversation_get_id (self->conversation);
+}
+
+static void
+show_error (ChatConversationView *self,
+            const char           *message)
+{
+  /* A toast's title is Pango markup. */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+}
+
+static ChatMessage *
+find_message (ChatConversationView *self,
+              gint64                message_id,
+              guint                *position)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->conversation));
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      ChatMessage *message = chat_conversation_get_message (self->conversation, i);
+
+      if (chat_message_get_id (message) == message_id)
+        {
+          if (position != NULL)
+            *position = i;
+          return message;
+        }
+    }
+  return NULL;
+}
+
+/* --- scrolling ----------------------------------------------------------- */
+
+static GtkAdjustment *
+get_vadjustment (ChatConversationView *self)
+{
+  return gtk_scrolled_window_get_vadjustment (self->scroller);
+}
+
+static void
+set_following (ChatConversationView *self,
+               gboolean              following)
+{
+  self->following = following;
+  gtk_revealer_set_reveal_child (self->jump_revealer, !following);
+}
+
+static void
+scroll_to_bottom (ChatConversationView *self)
+{
+  GtkAdjustment *adjustment = get_vadjustment (self);
+
+  gtk_adjustment_set_value (adjustment,
+                            gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+}
+
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *frame_clock,
+         gpointer       user_data)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (widget);
+
+  self->tick_id = 0;
+  if (self->exchange != NULL)
+    chat_exchange_sync (self->exchange);
+  if (self->following)
+    scroll_to_bottom (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* At most one update per frame, whatever the number of deltas. */
+static void
+request_frame (ChatConversationView *self)
+{
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+}
+
+static gint64
+frame_counter (ChatConversationView *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  return clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
+}
+
+static void
+on_adjustment_changed (ChatConversationView *self)
+{
+  self->layout_frame = frame_counter (self);
+  if (self->following)
+    request_frame (self);
+}
+
+/* The reader leaves the bottom by scrolling up; the list moving the view
+ * while it resizes rows (in the same frame) is not the reader. */
+static void
+on_value_changed (ChatConversationView *self)
+{
+  GtkAdjustment *adjustment = get_vadjustment (self);
+  double value = gtk_adjustment_get_value (adjustment);
+  double bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  if (value >= bottom - FOLLOW_EPSILON)
+    set_following (self, TRUE);
+  else if (value < self->last_value && self->layout_frame != frame_counter (self))
+    set_following (self, FALSE);
+  self->last_value = value;
+}
+
+static void
+follow_to_end (ChatConversationView *self)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->conversation));
+
+  set_following (self, TRUE);
+  if (n_items > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n_items - 1);
+  request_frame (self);
+}
+
+/* --- rows ---------------------------------------------------------------- */
+
+static GArray *
+lookup_variants (ChatConversationView *self,
+                 gint64                parent_id)
+{
+  g_autoptr(GPtrArray) children = NULL;
+  g_autoptr(GError) error = NULL;
+  GArray *ids;
+
+  ids = g_hash_table_lookup (self->variants, &parent_id);
+  if (ids != NULL)
+    return ids;
+  children = chat_store_list_children (self->store, current_id (self), parent_id, &error);
+  if (children == NULL)
+    {
+      g_debug ("no variants: %s", error->message);
+      return NULL;
+    }
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), children->len);
+  for (guint i = 0; i < children->len; i++)
+    {
+      gint64 id = chat_message_get_id (g_ptr_array_index (children, i));
+
+      g_array_append_val (ids, id);
+    }
+  g_hash_table_insert (self->variants, g_memdup2 (&parent_id, sizeof parent_id), ids);
+  return ids;
+}
+
+static void
+update_row (ChatConversationView *self,
+            ChatMessageRow       *row)
+{
+  ChatMessage *message = chat_message_row_get_message (row);
+  GArray *ids = NULL;
+  guint current = 0;
+
+  if (current_id (self) != 0)
+    ids = lookup_variants (self, chat_message_get_parent_id (message));
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == chat_message_get_id (message))
+      current = i;
+  chat_message_row_set_variants (row, ids, current);
+  chat_message_row_set_editing (row, self->editing_id != 0 && self->editing_id == chat_message_get_id (message));
+}
+
+/* After the tree changed: the variants are read again. */
+static void
+refresh_rows (ChatConversationView *self)
+{
+  GHashTableIter iter;
+  gpointer row;
+
+  g_hash_table_remove_all (self->variants);
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    update_row (self, row);
+}
+
+static void
+on_setup (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          ChatConversationView     *self)
+{
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_selectable (item, FALSE);
+  gtk_list_item_set_child (item, chat_message_row_new ());
+}
+
+static void
+on_bind (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         ChatConversationView     *self)
+{
+  ChatMessageRow *row = CHAT_MESSAGE_ROW (gtk_list_item_get_child (item));
+
+  chat_message_row_set_message (row, gtk_list_item_get_item (item));
+  g_hash_table_add (self->rows, row);
+  update_row (self, row);
+}
+
+static void
+on_unbind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           ChatConversationView     *self)
+{
+  ChatMessageRow *row = CHAT_MESSAGE_ROW (gtk_list_item_get_child (item));
+
+  g_hash_table_remove (self->rows, row);
+  chat_message_row_set_message (row, NULL);
+}
+
+/* --- the conversation ---------------------------------------------------- */
+
+/* Rows are about to go (a new branch, a deletion): GTK 4.8's list view
+ * fails when the focus is in a row it removes, so the focus goes to the
+ * composer first. */
+static void
+park_focus (ChatConversationView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->composer));
+}
+
+static void
+update_stack (ChatConversationView *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->conversation)) == 0;
+
+  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "transcript");
+}
+
+static void
+on_exchange_progress (ChatConversationView *self)
+{
+  request_frame (self);
+}
+
+static void
+follow_exchange (ChatConversationView *self,
+                 ChatExchange         *exchange)
+{
+  if (self->exchange == exchange)
+    return;
+  if (self->exchange != NULL)
+    g_signal_handlers_disconnect_by_func (self->exchange, on_exchange_progress, self);
+  g_set_object (&self->exchange, exchange);
+  if (exchange != NULL)
+    g_signal_connect_object (exchange, "progress", G_CALLBACK (on_exchange_progress),
+                             self, G_CONNECT_SWAPPED);
+}
+
+static void
+update_busy (ChatConversationView *self)
+{
+  gint64 id = current_id (self);
+  ChatExchange *exchange = id != 0 ? chat_exchange_registry_lookup (self->registry, id) : NULL;
+  gboolean busy = exchange != NULL;
+
+  follow_exchange (self, exchange);
+  chat_composer_set_busy (self->composer, busy);
+  for (guint i = 0; i < G_N_ELEMENTS (changing_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), changing_actions[i], !busy);
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+on_registry_changed (ChatConversationView *self,
+                     ChatExchange         *exchange)
+{
+  if (chat_exchange_get_conversation (exchange) == self->conversation)
+    update_busy (self);
+}
+
+static void
+keep_draft (ChatConversationView *self)
+{
+  gint64 id = current_id (self);
+
+  if (chat_composer_is_empty (self->composer))
+    g_hash_table_remove (self->drafts, &id);
+  else
+    g_hash_table_replace (self->drafts, g_memdup2 (&id, sizeof id),
+                          chat_composer_dup_text (self->composer));
+}
+
+static void
+set_conversation (ChatConversationView *self,
+                  ChatConversation     *conversation)
+{
+  if (self->conversation != NULL)
+    {
+      keep_draft (self);
+      g_signal_handlers_disconnect_by_func (self->conversation, update_stack, self);
+    }
+  g_set_object (&self->conversation, conversation);
+  self->editing_id = 0;
+  g_hash_table_remove_all (self->variants);
+  park_focus (self);
+  gtk_no_selection_set_model (self->selection, G_LIST_MODEL (conversation));
+  g_signal_connect_object (conversation, "items-changed", G_CALLBACK (update_stack),
+                           self, G_CONNECT_SWAPPED);
+  chat_composer_set_text (self->composer,
+                          g_hash_table_lookup (self->drafts, &(gint64) { current_id (self) }));
+  update_stack (self);
+  update_busy (self);
+  follow_to_end (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONVERSATION]);
+}
+
+/* The messages shown, and the running answer even when its branch is not:
+ * by id, to be kept across a reload. */
+static GHashTable *
+index_shown (ChatConversationView *self)
+{
+  GHashTable *shown = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->conversation));
+  ChatMessage *live[2] = { NULL, NULL };
+
+  if (self->exchange != NULL)
+    {
+      live[0] = chat_exchange_get_question (self->exchange);
+      live[1] = chat_exchange_get_answer (self->exchange);
+    }
+  for (guint i = 0; i < n_items + G_N_ELEMENTS (live); i++)
+    {
+      ChatMessage *message = i < n_items ? chat_conversation_get_message (self->conversation, i)
+                                         : live[i - n_items];
+      gint64 id = message != NULL ? chat_message_get_id (message) : 0;
+
+      if (id != 0)
+        g_hash_table_replace (shown, g_memdup2 (&id, sizeof id), message);
+    }
+  return shown;
+}
+
+/* The branch as the store has it now, keeping the message objects already
+ * shown (their parsed Markdown, a streaming answer). */
+static gboolean
+reload_branch (ChatConversationView  *self,
+               GError               **error)
+{
+  g_autoptr(ChatConversation) fresh = chat_store_load_conversation (self->store, current_id (self), error);
+  g_autoptr(GHashTable) shown = NULL;
+  g_autoptr(GPtrArray) branch = NULL;
+  guint n_items;
+
+  if (fresh == NULL)
+    return FALSE;
+  shown = index_shown (self);
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (fresh));
+  branch = g_ptr_array_sized_new (n_items);
+  for (guint i = 0; i < n_items; i++)
+    {
+      ChatMessage *message = chat_conversation_get_message (fresh, i);
+      ChatMessage *kept = g_hash_table_lookup (shown, &(gint64) { chat_message_get_id (message) });
+
+      g_ptr_array_add (branch, kept != NULL ? kept : message);
+    }
+  chat_conversation_set_current_leaf (self->conversation, chat_conversation_get_current_leaf (fresh));
+  park_focus (self);
+  chat_conversation_set_branch (self->conversation, branch);
+  return TRUE;
+}
+
+/* --- exchanges ----------------------------------------------------------- */
+
+static ChatExchange *
+new_exchange (ChatConversationView *self)
+{
+  ChatExchange *exchange = chat_exchange_new (self->store, self->client, self->conversation);
+  const char *profile_id = chat_conversation_get_profile (self->conversation);
+
+  chat_exchange_set_base_url (exchange, self->base_url);
+  if (profile_id != NULL && self->profile_lookup != NULL)
+    {
+      g_autoptr(ChatProfile) custom = self->profile_lookup (profile_id, self->profile_lookup_data);
+
+      if (custom != NULL)
+        chat_exchange_set_profile (exchange, custom);
+    }
+  return exchange;
+}
+
+static void
+on_own_exchange_finished (ChatExchange         *exchange,
+                          const GError         *error,
+                          ChatConversationView *self)
+{
+  gint64 id = chat_conversation_get_id (chat_exchange_get_conversation (exchange));
+
+  g_signal_emit (self, signals[CONVERSATION_CHANGED], 0, id);
+  g_signal_emit (self, signals[REPLY_FINISHED], 0, id, error);
+}
+
+/* After the operation stored its messages and sent the request. */
+static void
+start_exchange (ChatConversationView *self,
+                ChatExchange         *exchange)
+{
+  self->editing_id = 0;
+  /* After the registry's: when "reply-finished" is emitted, the view is no
+   * longer busy. */
+  chat_exchange_registry_add (self->registry, exchange);
+  g_signal_connect_object (exchange, "finished", G_CALLBACK (on_own_exchange_finished), self, 0);
+  refresh_rows (self);
+  follow_to_end (self);
+  g_signal_emit (self, signals[CONVERSATION_CHANGED], 0, current_id (self));
+}
+
+typedef gboolean (*ExchangeOperation) (ChatExchange  *exchange,
+                                       ChatMessage   *message,
+                                       GError       **error);
+
+static void
+run_on_message (ChatConversationView *self,
+                GVariant             *parameter,
+                ExchangeOperation     operation)
+{
+  ChatMessage *message = find_message (self, g_variant_get_int64 (parameter), NULL);
+  g_autoptr(ChatExchange) exchange = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (message == NULL || self->busy)
+    return;
+  exchange = new_exchange (self);
+  park_focus (self);
+  if (operation (exchange, message, &error))
+    start_exchange (self, exchange);
+  else
+    show_error (self, error->message);
+}
+
+static void
+on_composer_send (ChatConversationView *self)
+{
+  g_autofree char *text = chat_composer_dup_text (self->composer);
+  g_autoptr(ChatExchange) exchange = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = current_id (self);
+
+  if (self->busy || chat_composer_is_empty (self->composer))
+    return;
+  exchange = new_exchange (self);
+  /* The text leaves the composer only once the question is stored. */
+  if (!chat_exchange_ask (exchange, text, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  chat_composer_set_text (self->composer, NULL);
+  g_hash_table_remove (self->drafts, &id);
+  start_exchange (self, exchange);
+}
+
+static void
+on_composer_stop (ChatConversationView *self)
+{
+  if (self->exchange != NULL)
+    chat_exchange_stop (self->exchange);
+}
+
+/* --- actions ------------------------------------------------------------- */
+
+static void
+action_stop (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (widget);
+
+  if (self->exchange != NULL)
+    chat_exchange_stop (self->exchange);
+  else if (self->editing_id != 0)
+    {
+      self->editing_id = 0;
+      refresh_rows (self);
+    }
+}
+
+static void
+action_copy (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (widget);
+  ChatMessage *message = find_message (self, g_variant_get_int64 (parameter), NULL);
+
+  if (message == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), chat_message_get_content (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Copied")));
+}
+
+static void
+action_regenerate (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  run_on_message (CHAT_CONVERSATION_VIEW (widget), parameter, chat_exchange_regenerate);
+}
+
+static void
+action_retry (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  run_on_message (CHAT_CONVERSATION_VIEW (widget), parameter, chat_exchange_retry);
+}
+
+static void
+action_continue (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  run_on_message (CHAT_CONVERSATION_VIEW (widget), parameter, chat_exchange_continue);
+}
+
+static void
+action_edit (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (widget);
+
+  self->editing_id = g_variant_get_int64 (parameter);
+  refresh_rows (self);
+}
+
+static void
+action_edit_cancel (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (widget);
+
+  self->editing_id = 0;
+  refresh_rows (self);
+}
+
+static void
+action_resend (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (widget);
+  g_autoptr(ChatExchange) exchange = NULL;
+  g_autoptr(GError) error = NULL;
+  ChatMessage *question;
+  const char *text;
+  gint64 id;
+
+  g_variant_get (parameter, "(x&s)", &id, &text);
+  question = find_message (self, id, NULL);
+  if (question == NULL || self->busy)
+    return;
+  exchange = new_exchange (self);
+  park_focus (self);
+  if (chat_exchange_edit (exchange, question, text, &error))
+    start_exchange (self, exchange);
+  else
+    show_error (self, error->message);
+}
+
+static void
+reveal_position (ChatConversationView *self,
+                 guint                 position)
+{
+  set_following (self, FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+}
+
+static void
+action_show_variant (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  if (!chat_store_select_branch (self->store, current_id (self), id, &error) ||
+      !reload_branch (self, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  refresh_rows (self);
+  if (find_message (self, id, &position) != NULL)
+    reveal_position (self, position);
+}
+
+static void
+delete_message (ChatConversationView *self,
+                gint64                message_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!chat_store_delete_message (self->store, message_id, &error) ||
+      !reload_branch (self, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  refresh_rows (self);
+  g_signal_emit (self, signals[CONVERSATION_CHANGED], 0, current_id (self));
+}
+
+static void
+on_delete_response (AdwMessageDialog     *dialog,
+                    const char           *response,
+                    ChatConversationView *self)
+{
+  gint64 *message_id = g_object_get_data (G_OBJECT (dialog), "message-id");
+
+  if (g_str_equal (response, "delete"))
+    delete_message (self, *message_id);
+}
+
+/* Deleting a message takes what follows it: that needs a yes. */
+static void
+confirm_delete (ChatConversationView *self,
+                gint64                message_id)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Delete This Message?"),
+                                   _("The messages after it in this conversation are deleted too, with their other versions."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  g_object_set_data_full (G_OBJECT (dialog), "message-id",
+                          g_memdup2 (&message_id, sizeof message_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+action_delete (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  guint position;
+
+  if (self->busy || find_message (self, id, &position) == NULL)
+    return;
+  if (position + 1 < g_list_model_get_n_items (G_LIST_MODEL (self->conversation)))
+    confirm_delete (self, id);
+  else
+    delete_message (self, id);
+}
+
+static void
+action_jump_to_latest (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  follow_to_end (CHAT_CONVERSATION_VIEW (widget));
+}
+
+/* --- the class ----------------------------------------------------------- */
+
+static void
+load_style (void)
+{
+  static gsize loaded = 0;
+  GdkDisplay *display = gdk_display_get_default ();
+
+  if (display == NULL || !g_once_init_enter (&loaded))
+    return;
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/io/github/liaochat/Liao/transcript/style.css");
+    gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  g_once_init_leave (&loaded, 1);
+}
+
+static void
+chat_conversation_view_dispose (GObject *object)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (object);
+  GtkWidget *child;
+
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+  self->tick_id = 0;
+  follow_exchange (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CHAT_TYPE_CONVERSATION_VIEW);
+  /* The template's top child is not bound, so it is still there. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->conversation);
+  g_clear_object (&self->client);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (chat_conversation_view_parent_class)->dispose (object);
+}
+
+static void
+chat_conversation_view_finalize (GObject *object)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (object);
+
+  g_free (self->base_url);
+  if (self->profile_lookup_destroy != NULL)
+    self->profile_lookup_destroy (self->profile_lookup_data);
+  g_hash_table_unref (self->drafts);
+  g_hash_table_unref (self->variants);
+  g_hash_table_unref (self->rows);
+
+  G_OBJECT_CLASS (chat_conversation_view_parent_class)->finalize (object);
+}
+
+static void
+chat_conversation_view_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONVERSATION:
+      g_value_set_object (value, self->conversation);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+install_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "transcript.stop", NULL, action_stop);
+  gtk_widget_class_install_action (widget_class, "transcript.copy", "x", action_copy);
+  gtk_widget_class_install_action (widget_class, "transcript.regenerate", "x", action_regenerate);
+  gtk_widget_class_install_action (widget_class, "transcript.retry", "x", action_retry);
+  gtk_widget_class_install_action (widget_class, "transcript.continue", "x", action_continue);
+  gtk_widget_class_install_action (widget_class, "transcript.edit", "x", action_edit);
+  gtk_widget_class_install_action (widget_class, "transcript.edit-cancel", NULL, action_edit_cancel);
+  gtk_widget_class_install_action (widget_class, "transcript.resend", "(xs)", action_resend);
+  gtk_widget_class_install_action (widget_class, "transcript.delete", "x", action_delete);
+  gtk_widget_class_install_action (widget_class, "transcript.show-variant", "x", action_show_variant);
+  gtk_widget_class_install_action (widget_class, "transcript.jump-to-latest", NULL, action_jump_to_latest);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "transcript.stop", NULL);
+}
+
+static void
+chat_conversation_view_class_init (ChatConversationViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = chat_conversation_view_dispose;
+  object_class->finalize = chat_conversation_view_finalize;
+  object_class->get_property = chat_conversation_view_get_property;
+
+  properties[PROP_CONVERSATION] =
+    g_param_spec_object ("conversation", NULL, NULL, CHAT_TYPE_CONVERSATION,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[CONVERSATION_CHANGED] =
+    g_signal_new ("conversation-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[REPLY_FINISHED] =
+    g_signal_new ("reply-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  g_type_ensure (CHAT_TYPE_COMPOSER);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/liaochat/Liao/transcript/chat-conversation-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ChatConversationView, composer);
+  gtk_widget_class_bind_template_child (widget_class, ChatConversationView, jump_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ChatConversationView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, ChatConversationView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, ChatConversationView, stack);
+  gtk_widget_class_bind_template_child (widget_class, ChatConversationView, toast_overlay);
+  gtk_widget_class_bind_template_callback (widget_class, on_composer_send);
+  gtk_widget_class_bind_template_callback (widget_class, on_composer_stop);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "conversationview");
+  install_actions (widget_class);
+}
+
+static void
+setup_list (ChatConversationView *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkAdjustment *adjustment = get_vadjustment (self);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (on_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_bind), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  self->selection = gtk_no_selection_new (NULL);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_value_changed),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static void
+chat_conversation_view_init (ChatConversationView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  load_style ();
+  self->drafts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->variants = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                          (GDestroyNotify) g_array_unref);
+  self->rows = g_hash_table_new (NULL, NULL);
+  self->following = TRUE;
+  setup_list (self);
+}
+
+GtkWidget *
+chat_conversation_view_new (ChatStore  *store,
+                            ChatClient *client)
+{
+  ChatConversationView *self;
+  g_autoptr(ChatConversation) conversation = chat_conversation_new (NULL);
+
+  g_return_val_if_fail (CHAT_IS_STORE (store), NULL);
+  g_return_val_if_fail (CHAT_IS_CLIENT (client), NULL);
+
+  self = g_object_new (CHAT_TYPE_CONVERSATION_VIEW, NULL);
+  self->store = g_object_ref (store);
+  self->client = g_object_ref (client);
+  self->registry = chat_exchange_registry_get_for_store (store);
+  g_signal_connect_object (self->registry, "exchange-started", G_CALLBACK (on_registry_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->registry, "exchange-finished", G_CALLBACK (on_registry_changed),
+                           self, G_CONNECT_SWAPPED);
+  set_conversation (self, conversation);
+  return GTK_WIDGET (self);
+}
+
+void
+chat_conversation_view_set_base_url_override (ChatConversationView *self,
+                                              const char           *base_url)
+{
+  g_return_if_fail (CHAT_IS_CONVERSATION_VIEW (self));
+
+  g_free (self->base_url);
+  self->base_url = g_strdup (base_url != NULL && *base_url != '\0' ? base_url : NULL);
+}
+
+void
+chat_conversation_view_show_conversation (ChatConversationView *self,
+                                          gint64                conversation_id)
+{
+  g_autoptr(ChatConversation) conversation = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CHAT_IS_CONVERSATION_VIEW (self));
+
+  if (conversation_id != 0 && conversation_id == current_id (self))
+    return;
+  if (conversation_id != 0)
+    conversation = chat_exchange_registry_load_conversation (self->registry, conversation_id, &error);
+  if (conversation == NULL)
+    {
+      if (error != NULL)
+        show_error (self, error->message);
+      conversation = chat_conversation_new (NULL);
+    }
+  set_conversation (self, conversation);
+}
+
+gint64
+chat_conversation_view_get_conversation_id (ChatConversationView *self)
+{
+  g_return_val_if_fail (CHAT_IS_CONVERSATION_VIEW (self), 0);
+
+  return current_id (self);
+}
+
+ChatConversation *
+chat_conversation_view_get_conversation (ChatConversationView *self)
+{
+  g_return_val_if_fail (CHAT_IS_CONVERSATION_VIEW (self), NULL);
+
+  return self->conversation;
+}
+
+void
+chat_conversation_view_reveal_message (ChatConversationView *self,
+                                       gint64                message_id)
+{
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  g_return_if_fail (CHAT_IS_CONVERSATION_VIEW (self));
+
+  if (find_message (self, message_id, &position) == NULL)
+    {
+      if (current_id (self) == 0 ||
+          !chat_store_select_branch (self->store, current_id (self), message_id, &error) ||
+          !reload_branch (self, &error))
+        {
+          g_debug ("cannot reveal message %" G_GINT64_FORMAT ": %s", message_id,
+                   error != NULL ? error->message : "no conversation");
+          return;
+        }
+      refresh_rows (self);
+      if (find_message (self, message_id, &position) == NULL)
+        return;
+    }
+  reveal_position (self, position);
+}
+
+/* A new conversation keeps them until its first message stores it. */
+static void
+save_settings (ChatConversationView *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (current_id (self) != 0 && !chat_store_save_conversation (self->store, self->conversation, &error))
+    show_error (self, error->message);
+}
+
+void
+chat_conversation_view_set_profile (ChatConversationView *self,
+                                    const char           *profile_id)
+{
+  g_return_if_fail (CHAT_IS_CONVERSATION_VIEW (self));
+
+  chat_conversation_set_profile (self->conversation, profile_id);
+  save_settings (self);
+}
+
+void
+chat_conversation_view_set_model (ChatConversationView *self,
+                                  const char           *model)
+{
+  g_return_if_fail (CHAT_IS_CONVERSATION_VIEW (self));
+
+  chat_conversation_set_model (self->conversation, model);
+  save_settings (self);
+}
+
+void
+chat_conversation_view_set_profile_lookup (ChatConversationView  *self,
+                                           ChatProfileLookupFunc  lookup,
+                                           gpointer               user_data,
+                                           GDestroyNotify         destroy)
+{
+  g_return_if_fail (CHAT_IS_CONVERSATION_VIEW (self));
+
+  if (self->profile_lookup_destroy != NULL)
+    self->profile_lookup_destroy (self->profile_lookup_data);
+  self->profile_lookup = lookup;
+  self->profile_lookup_data = user_data;
+  self->profile_lookup_destroy = destroy;
+}
+
+gboolean
+chat_conversation_view_get_busy (ChatConversationView *self)
+{
+  g_return_val_if_fail (CHAT_IS_CONVERSATION_VIEW (self), FALSE);
+
+  return self->busy;
+}
+
+void
+chat_conversation_view_focus_composer (ChatConversationView *self)
+{
+  g_return_if_fail (CHAT_IS_CONVERSATION_VIEW (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->composer));
+}

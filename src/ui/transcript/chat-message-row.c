@@ -1,0 +1,519 @@
+/* chat-message-row.c: one message of the transcript
+ *
+ * Copyright 2026 The Liao developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <adwaita.h>
+
+#include "chat-exchange-registry.h"
+#include "chat-markdown.h"
+#include "chat-markdown-view.h"
+#include "chat-message-row.h"
+#include "chat-reasoning-block.h"
+#include "chat-variant-switcher.h"
+
+/* Kept on each ChatMessage (g_object_set_data) across rows. */
+#define MARKDOWN_KEY  "chat-markdown-stream"
+#define REASONING_KEY "chat-reasoning-open"   /* the user's choice: 1 closed, 2 open */
+#define DRAFT_KEY     "chat-edit-draft"
+
+struct _ChatMessageRow {
+  GtkWidget            parent_instance;
+
+  GtkBox              *answer_box;
+  GtkButton           *copy_button;
+  GtkButton           *delete_button;
+  GtkButton           *edit_button;
+  GtkBox              *editor_box;
+  GtkTextView         *editor_view;
+  GtkLabel            *footer_label;
+  GtkBox              *notice_box;
+  GtkButton           *notice_button;
+  GtkImage            *notice_icon;
+  GtkLabel            *notice_label;
+  GtkLabel            *question_label;
+  ChatReasoningBlock  *reasoning_block;
+  GtkButton           *regenerate_button;
+  GtkLabel            *role_label;
+  GtkSpinner          *spinner;
+  ChatVariantSwitcher *variant_switcher;
+
+  ChatMarkdownView    *answer_view;
+  ChatMessage         *message;
+  gboolean             editing;
+  gboolean             had_content;
+};
+
+G_DEFINE_FINAL_TYPE (ChatMessageRow, chat_message_row, GTK_TYPE_WIDGET)
+
+static gboolean
+is_user (ChatMessageRow *self)
+{
+  return g_str_equal (chat_message_get_role (self->message), "user");
+}
+
+static gboolean
+is_streaming (ChatMessageRow *self)
+{
+  return chat_message_get_state (self->message) == CHAT_MESSAGE_STATE_STREAMING;
+}
+
+/* --- the answer ---------------------------------------------------------- */
+
+static ChatMarkdownStream *
+markdown_cache (ChatMessage *message)
+{
+  ChatMarkdownStream *stream = g_object_get_data (G_OBJECT (message), MARKDOWN_KEY);
+
+  if (stream == NULL)
+    {
+      stream = chat_markdown_stream_new ();
+      g_object_set_data_full (G_OBJECT (message), MARKDOWN_KEY, stream,
+                              (GDestroyNotify) chat_markdown_stream_free);
+    }
+  return stream;
+}
+
+/* Draws the answer's Markdown: from its first changed block while it grows,
+ * all of it when the row shows another message (@rebind). */
+static void
+show_answer (ChatMessageRow *self,
+             gboolean        rebind)
+{
+  const char *content = chat_message_get_content (self->message);
+  ChatMarkdownStream *stream = markdown_cache (self->message);
+
+  guint first_changed = chat_markdown_stream_update (stream, content, strlen (content));
+
+  chat_markdown_view_set_blocks (self->answer_view, chat_markdown_stream_get_blocks (stream),
+                                 rebind ? 0 : first_changed);
+}
+
+/* --- the reasoning ------------------------------------------------------- */
+
+static char *
+dup_reasoning_title (ChatMessageRow *self)
+{
+  gint64 thought_ms;
+
+  if (is_streaming (self) && !self->had_content)
+    return g_strdup (_("Thinking…"));
+  thought_ms = chat_exchange_registry_get_thought_ms (self->message);
+  if (thought_ms < 0)
+    return g_strdup (_("Reasoning"));
+  if (thought_ms < 1000)
+    return g_strdup (_("Thought for less than a second"));
+  /* Translators: how long the model reasoned before answering, in seconds. */
+  return g_strdup_printf (_("Thought for %u s"), (guint) ((thought_ms + 500) / 1000));
+}
+
+/* Open while only the reasoning arrives, folded once the answer starts,
+ * unless the user chose. */
+static void
+update_reasoning (ChatMessageRow *self)
+{
+  const char *reasoning = chat_message_get_reasoning (self->message);
+  gboolean shown = reasoning != NULL && *reasoning != '\0';
+  guint choice = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self->message), REASONING_KEY));
+  g_autofree char *title = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->reasoning_block), shown);
+  if (!shown)
+    return;
+  title = dup_reasoning_title (self);
+  chat_reasoning_block_set_title (self->reasoning_block, title);
+  chat_reasoning_block_set_expanded (self->reasoning_block,
+                                     choice != 0 ? choice == 2 : is_streaming (self) && !self->had_content);
+  /* Models often start their reasoning with a blank line. */
+  chat_reasoning_block_set_text (self->reasoning_block, reasoning + strspn (reasoning, "\n"));
+}
+
+static void
+on_reasoning_toggled (ChatMessageRow *self)
+{
+  gboolean open = chat_reasoning_block_get_expanded (self->reasoning_block);
+
+  if (self->message != NULL)
+    g_object_set_data (G_OBJECT (self->message), REASONING_KEY, GUINT_TO_POINTER (open ? 2 : 1));
+}
+
+/* --- the notice and the footer ------------------------------------------- */
+
+static void
+set_notice (ChatMessageRow *self,
+            const char     *text,
+            const char     *icon_name,
+            const char     *button_label,
+            const char     *action_name)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_box), text != NULL);
+  if (text == NULL)
+    return;
+  gtk_label_set_text (self->notice_label, text);
+  gtk_image_set_from_icon_name (self->notice_icon, icon_name);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_button), action_name != NULL);
+  gtk_button_set_label (self->notice_button, button_label);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->notice_button), action_name);
+}
+
+static void
+update_notice (ChatMessageRow *self)
+{
+  ChatMessageState state = chat_message_get_state (self->message);
+  const char *reason = chat_message_get_finish_reason (self->message);
+  const char *error = chat_message_get_error_message (self->message);
+
+  if (g_strcmp0 (reason, "sensitive") == 0)
+    set_notice (self, error != NULL ? error : _("The content filter stopped this answer."),
+                "dialog-information-symbolic", NULL, NULL);
+  else if (state == CHAT_MESSAGE_STATE_ERROR)
+    set_notice (self, error != NULL ? error : _("The answer failed."),
+                "dialog-warning-symbolic", _("_Retry"), "transcript.retry");
+  else if (state == CHAT_MESSAGE_STATE_INTERRUPTED)
+    set_notice (self, _("Liao closed before this answer was complete."),
+                "dialog-warning-symbolic", _("_Retry"), "transcript.retry");
+  else if (state == CHAT_MESSAGE_STATE_COMPLETE && g_strcmp0 (reason, "length") == 0)
+    set_notice (self, _("The answer reached the token limit."),
+                "dialog-information-symbolic", _("C_ontinue"), "transcript.continue");
+  else
+    set_notice (self, NULL, NULL, NULL, NULL);
+  gtk_button_set_use_underline (self->notice_button, TRUE);
+}
+
+static void
+add_usage (GPtrArray       *parts,
+           const ChatUsage *usage)
+{
+  g_autofree char *prompt = g_strdup_printf ("%" G_GINT64_FORMAT, usage->prompt_tokens);
+  g_autofree char *completion = g_strdup_printf ("%" G_GINT64_FORMAT, usage->completion_tokens);
+  g_autofree char *cached = g_strdup_printf ("%" G_GINT64_FORMAT, usage->cached_tokens);
+
+  if (usage->prompt_tokens <= 0 && usage->completion_tokens <= 0)
+    return;
+  /* Translators: tokens sent and received, e.g. "16 → 45 tokens". */
+  g_ptr_array_add (parts, g_strdup_printf (_("%s → %s tokens"), prompt, completion));
+  if (usage->cached_tokens > 0)
+    /* Translators: how many of the tokens sent the server had cached. */
+    g_ptr_array_add (parts, g_strdup_printf (_("%s cached"), cached));
+}
+
+static void
+add_timing (GPtrArray   *parts,
+            ChatMessage *message)
+{
+  gint64 first = chat_message_get_first_token_ms (message);
+  gint64 duration = chat_message_get_duration_ms (message);
+  gint64 completion = chat_message_get_usage (message)->completion_tokens;
+
+  if (first >= 0)
+    /* Translators: time to the first token of the answer. */
+    g_ptr_array_add (parts, g_strdup_printf (_("first token %.1f s"), first / 1000.0));
+  if (first >= 0 && duration > first && completion > 0)
+    g_ptr_array_add (parts, g_strdup_printf (_("%.0f tokens/s"),
+                                             completion * 1000.0 / (duration - first)));
+}
+
+static void
+update_footer (ChatMessageRow *self)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *text = NULL;
+  const char *model = chat_message_get_model (self->message);
+
+  if (!is_user (self) && !is_streaming (self))
+    {
+      if (model != NULL)
+        g_ptr_array_add (parts, g_strdup (model));
+      add_usage (parts, chat_message_get_usage (self->message));
+      add_timing (parts, self->message);
+      if (chat_message_get_state (self->message) == CHAT_MESSAGE_STATE_CANCELLED)
+        g_ptr_array_add (parts, g_strdup (_("stopped")));
+    }
+  g_ptr_array_add (parts, NULL);
+  text = g_strjoinv (" · ", (char **) parts->pdata);
+  gtk_label_set_text (self->footer_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), is_streaming (self));
+  gtk_spinner_set_spinning (self->spinner, is_streaming (self));
+}
+
+static void
+update_role (ChatMessageRow *self)
+{
+  const char *model = chat_message_get_model (self->message);
+
+  if (is_user (self))
+    gtk_label_set_text (self->role_label, _("You"));
+  else
+    gtk_label_set_text (self->role_label, model != NULL ? model : _("Assistant"));
+}
+
+/* Everything but the text: state, finish reason, usage, timing, model. */
+static void
+update_details (ChatMessageRow *self)
+{
+  update_role (self);
+  update_notice (self);
+  update_footer (self);
+  update_reasoning (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->regenerate_button), !is_user (self) && !is_streaming (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_button), is_user (self));
+}
+
+/* --- following the message ----------------------------------------------- */
+
+static void
+on_content_changed (ChatMessageRow *self)
+{
+  gboolean has_content = *chat_message_get_content (self->message) != '\0';
+
+  if (is_user (self))
+    {
+      gtk_label_set_text (self->question_label, chat_message_get_content (self->message));
+      return;
+    }
+  show_answer (self, FALSE);
+  if (has_content != self->had_content)
+    {
+      self->had_content = has_content;
+      update_reasoning (self);
+    }
+}
+
+static void
+on_reasoning_changed (ChatMessageRow *self)
+{
+  update_reasoning (self);
+}
+
+static void
+on_details_changed (ChatMessageRow *self)
+{
+  update_details (self);
+}
+
+static void
+set_targets (ChatMessageRow *self,
+             gint64          id)
+{
+  GtkWidget *buttons[] = { GTK_WIDGET (self->copy_button), GTK_WIDGET (self->regenerate_button),
+                           GTK_WIDGET (self->edit_button), GTK_WIDGET (self->delete_button),
+                           GTK_WIDGET (self->notice_button) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (buttons[i]), g_variant_new_int64 (id));
+}
+
+static void
+connect_message (ChatMessageRow *self)
+{
+  const char *details[] = { "notify::state", "notify::finish-reason", "notify::usage",
+                            "notify::model", "notify::error-message", "notify::duration-ms" };
+
+  g_signal_connect_object (self->message, "notify::content",
+                           G_CALLBACK (on_content_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->message, "notify::reasoning",
+                           G_CALLBACK (on_reasoning_changed), self, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < G_N_ELEMENTS (details); i++)
+    g_signal_connect_object (self->message, details[i],
+                             G_CALLBACK (on_details_changed), self, G_CONNECT_SWAPPED);
+}
+
+static void
+show_message (ChatMessageRow *self)
+{
+  gboolean user = is_user (self);
+
+  self->had_content = *chat_message_get_content (self->message) != '\0';
+  gtk_widget_set_visible (GTK_WIDGET (self->question_label), user && !self->editing);
+  gtk_widget_set_visible (GTK_WIDGET (self->answer_box), !user);
+  gtk_widget_set_visible (GTK_WIDGET (self->editor_box), user && self->editing);
+  if (user)
+    gtk_label_set_text (self->question_label, chat_message_get_content (self->message));
+  else
+    show_answer (self, TRUE);
+  set_targets (self, chat_message_get_id (self->message));
+  update_details (self);
+}
+
+/* --- the editor ---------------------------------------------------------- */
+
+static char *
+dup_editor_text (ChatMessageRow *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->editor_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* A draft survives the row being reused for another message. */
+static void
+keep_draft (ChatMessageRow *self)
+{
+  if (self->message != NULL && self->editing)
+    g_object_set_data_full (G_OBJECT (self->message), DRAFT_KEY, dup_editor_text (self), g_free);
+}
+
+static void
+fill_editor (ChatMessageRow *self)
+{
+  const char *draft = g_object_get_data (G_OBJECT (self->message), DRAFT_KEY);
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->editor_view),
+                            draft != NULL ? draft : chat_message_get_content (self->message), -1);
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text = g_utf8_next_char (text))
+    if (!g_unichar_isspace (g_utf8_get_char (text)))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+on_editor_send (ChatMessageRow *self)
+{
+  g_autofree char *text = dup_editor_text (self);
+
+  if (self->message == NULL || is_blank (text))
+    return;
+  g_object_set_data (G_OBJECT (self->message), DRAFT_KEY, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self), "transcript.resend", "(xs)",
+                              chat_message_get_id (self->message), text);
+}
+
+/* --- the class ----------------------------------------------------------- */
+
+static void
+chat_message_row_dispose (GObject *object)
+{
+  ChatMessageRow *self = CHAT_MESSAGE_ROW (object);
+  GtkWidget *child;
+
+  chat_message_row_set_message (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CHAT_TYPE_MESSAGE_ROW);
+  /* The template's top child is not bound, so it is still there. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (chat_message_row_parent_class)->dispose (object);
+}
+
+static void
+chat_message_row_class_init (ChatMessageRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = chat_message_row_dispose;
+
+  g_type_ensure (CHAT_TYPE_REASONING_BLOCK);
+  g_type_ensure (CHAT_TYPE_VARIANT_SWITCHER);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/liaochat/Liao/transcript/chat-message-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, answer_box);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, edit_button);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, editor_box);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, editor_view);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, footer_label);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, notice_box);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, notice_button);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, notice_icon);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, question_label);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, reasoning_block);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, regenerate_button);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, role_label);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, variant_switcher);
+  gtk_widget_class_bind_template_callback (widget_class, on_editor_send);
+  gtk_widget_class_bind_template_callback (widget_class, on_reasoning_toggled);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "messagerow");
+}
+
+static void
+chat_message_row_init (ChatMessageRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->answer_view = CHAT_MARKDOWN_VIEW (chat_markdown_view_new ());
+  gtk_box_append (self->answer_box, GTK_WIDGET (self->answer_view));
+}
+
+GtkWidget *
+chat_message_row_new (void)
+{
+  return g_object_new (CHAT_TYPE_MESSAGE_ROW, NULL);
+}
+
+void
+chat_message_row_set_message (ChatMessageRow *self,
+                              ChatMessage    *message)
+{
+  g_return_if_fail (CHAT_IS_MESSAGE_ROW (self));
+  g_return_if_fail (message == NULL || CHAT_IS_MESSAGE (message));
+
+  if (self->message == message)
+    return;
+  if (self->message != NULL)
+    {
+      keep_draft (self);
+      g_signal_handlers_disconnect_by_data (self->message, self);
+    }
+  g_set_object (&self->message, message);
+  self->editing = FALSE;
+  if (message == NULL)
+    return;
+  connect_message (self);
+  show_message (self);
+}
+
+ChatMessage *
+chat_message_row_get_message (ChatMessageRow *self)
+{
+  g_return_val_if_fail (CHAT_IS_MESSAGE_ROW (self), NULL);
+
+  return self->message;
+}
+
+void
+chat_message_row_set_variants (ChatMessageRow *self,
+                               GArray         *ids,
+                               guint           current)
+{
+  g_return_if_fail (CHAT_IS_MESSAGE_ROW (self));
+
+  chat_variant_switcher_set (self->variant_switcher, ids, current);
+}
+
+void
+chat_message_row_set_editing (ChatMessageRow *self,
+                              gboolean        editing)
+{
+  g_return_if_fail (CHAT_IS_MESSAGE_ROW (self));
+
+  editing = !!editing && self->message != NULL && is_user (self);
+  if (self->editing == editing)
+    return;
+  keep_draft (self);
+  self->editing = editing;
+  if (editing)
+    fill_editor (self);
+  else if (self->message != NULL)
+    g_object_set_data (G_OBJECT (self->message), DRAFT_KEY, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->question_label), !editing && self->message != NULL && is_user (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->editor_box), editing);
+  if (editing)
+    gtk_widget_grab_focus (GTK_WIDGET (self->editor_view));
+}
