@@ -123,7 +123,10 @@ chat_profile_settings_add_custom (GSettings  *settings,
   id = make_unique_id (old, name);
   g_variant_iter_init (&iter, old);
   while ((entry = g_variant_iter_next_value (&iter)) != NULL)
-    g_variant_builder_add_value (&builder, entry);
+    {
+      g_variant_builder_add_value (&builder, entry);
+      g_variant_unref (entry);
+    }
   g_variant_builder_add (&builder, "(sss)", id, name, base_url);
   g_settings_set_value (settings, KEY_CUSTOM_PROFILES, g_variant_builder_end (&builder));
   return g_steal_pointer (&id);
