@@ -285,6 +285,9 @@ static const ExitCase exit_cases[] = {
   { "eof-no-done",     5, "", TRUE },
   { "error-midstream", 1, "1234", TRUE },
   { "length",          7, "", TRUE },
+  { "network-error",   1, "network_error", TRUE },
+  { "html-error",      1, "502", FALSE },
+  { "wrong-type",      4, "1305", FALSE },
 };
 
 static void
@@ -308,6 +311,48 @@ test_exit_status (Fixture       *f,
   else
     g_assert_cmpstr (run.out, ==, "");
   assert_no_key_in (&run);
+}
+
+/* Streams that must print exactly the normal reply, however they come. */
+static void
+test_same_reply (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+
+  ask (f, data, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, CHAT_FAKE_CONTENT "\n");
+  g_assert_cmpstr (run.err, ==, "");
+}
+
+static void
+test_big (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *expected = chat_fake_server_dup_big_content ();
+  g_autofree char *expected_line = g_strconcat (expected, "\n", NULL);
+  g_auto(Run) run = { 0 };
+
+  ask (f, "big", &run);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpuint (strlen (run.out), ==, strlen (expected_line));
+  g_assert_true (strcmp (run.out, expected_line) == 0);
+}
+
+/* Bad bytes become U+FFFD; the text around them is kept. */
+static void
+test_invalid_utf8 (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+
+  ask (f, "invalid-utf8", &run);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_utf8_validate (run.out, -1, NULL));
+  g_assert_true (g_str_has_prefix (run.out, CHAT_FAKE_INVALID_UTF8_BEFORE));
+  g_assert_nonnull (strstr (run.out, "\xef\xbf\xbd"));
+  g_assert_true (g_str_has_suffix (run.out, CHAT_FAKE_INVALID_UTF8_AFTER "\n"));
 }
 
 static void
@@ -460,6 +505,10 @@ main (int    argc,
 
   ADD ("/cli/ask/normal", test_normal, NULL);
   ADD ("/cli/ask/split-every-byte", test_split_every_byte, NULL);
+  ADD ("/cli/ask/crlf", test_same_reply, "crlf");
+  ADD ("/cli/ask/no-reasoning", test_same_reply, "no-reasoning");
+  ADD ("/cli/ask/big", test_big, NULL);
+  ADD ("/cli/ask/invalid-utf8", test_invalid_utf8, NULL);
   ADD ("/cli/ask/show-thinking", test_show_thinking, NULL);
   ADD ("/cli/ask/options-reach-the-body", test_options_reach_the_body, NULL);
   ADD ("/cli/ask/prompt-from-stdin", test_prompt_from_stdin, NULL);
