@@ -317,6 +317,22 @@ test_error_is_saved (Fixture       *f,
 }
 
 /* A SIGKILL in the middle of a slow stream keeps the question and the text so far. */
+/* What `liao show` prints after the kill: the question, and the reply as
+ * interrupted with the reasoning it had streamed. */
+static void
+assert_show_has_interrupted_reply (Fixture    *f,
+                                   const char *reasoning)
+{
+  const char *show[] = { "show", "last", NULL };
+  g_autofree char *trimmed = g_strstrip (g_strdup (reasoning));
+  g_auto(Run) run = { 0 };
+
+  liao_ok (f, show, &run);
+  g_assert_nonnull (strstr (run.out, "[user, complete]\nHello scenario:slow\n"));
+  g_assert_nonnull (strstr (run.out, "[assistant, interrupted]\n"));
+  g_assert_nonnull (strstr (run.out, trimmed));
+}
+
 static void
 test_killed_midstream (Fixture       *f,
                        gconstpointer  data)
@@ -342,6 +358,7 @@ test_killed_midstream (Fixture       *f,
   g_assert_cmpuint (strlen (chat_message_get_reasoning (answer)) +
                     strlen (chat_message_get_content (answer)), >, 0);
   g_assert_true (g_str_has_prefix (CHAT_FAKE_REASONING, chat_message_get_reasoning (answer)));
+  assert_show_has_interrupted_reply (f, chat_message_get_reasoning (answer));
 }
 
 /* Finding, showing, changing */
