@@ -85,12 +85,23 @@ on_window_close_request (GtkWindow       *window,
   return FALSE;
 }
 
+/* Every window follows the Preferences live: the bindings go with the view. */
+static void
+bind_view_settings (ChatApplication      *self,
+                    ChatConversationView *view)
+{
+  g_settings_bind (self->settings, "send-with", view, "send-with", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "transcript-font-scale", view, "font-scale", G_SETTINGS_BIND_GET);
+}
+
 static GtkWindow *
 open_window (ChatApplication *self,
              const char      *base_url_override)
 {
   ChatWindow *window = chat_window_new (GTK_APPLICATION (self), self->store, self->client,
                                         base_url_override);
+
+  bind_view_settings (self, chat_window_get_view (window));
 
   gtk_window_set_default_size (GTK_WINDOW (window),
                                g_settings_get_int (self->settings, "window-width"),
@@ -369,6 +380,9 @@ chat_application_startup (GApplication *application)
   self->signal_sources[1] = g_unix_signal_add (SIGTERM, on_quit_signal, self);
   open_store (self);
   self->client = chat_client_new ();
+  /* The client reads them when a request starts: a change applies to the next one. */
+  g_settings_bind (self->settings, "connect-timeout", self->client, "connect-timeout", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "idle-timeout", self->client, "idle-timeout", G_SETTINGS_BIND_GET);
 }
 
 /* Windows flush their pending deletions when destroyed: quitting while an

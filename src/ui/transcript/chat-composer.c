@@ -23,13 +23,19 @@ struct _ChatComposer {
 
   gboolean           busy;
   gboolean           composing;   /* an input method holds unfinished text */
+  ChatSendWith       send_with;
 };
+
+G_DEFINE_ENUM_TYPE (ChatSendWith, chat_send_with,
+                    G_DEFINE_ENUM_VALUE (CHAT_SEND_WITH_ENTER, "enter"),
+                    G_DEFINE_ENUM_VALUE (CHAT_SEND_WITH_CTRL_ENTER, "ctrl-enter"))
 
 G_DEFINE_FINAL_TYPE (ChatComposer, chat_composer, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
   PROP_BUSY,
+  PROP_SEND_WITH,
   N_PROPS
 };
 
@@ -43,6 +49,18 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 
+/* The tooltip names the key that sends, which the user may have changed. */
+static const char *
+button_tooltip (ChatComposer *self)
+{
+  if (self->busy)
+    return _("Stop (Esc)");
+  if (self->send_with == CHAT_SEND_WITH_CTRL_ENTER)
+    /* Translators: the tooltip of the Send button when Ctrl+Enter sends */
+    return _("Send (Ctrl+Enter)");
+  return _("Send (Enter)");
+}
+
 static void
 update_button (ChatComposer *self)
 {
@@ -50,7 +68,7 @@ update_button (ChatComposer *self)
 
   gtk_button_set_icon_name (self->send_button,
                             self->busy ? "media-playback-stop-symbolic" : "go-up-symbolic");
-  gtk_widget_set_tooltip_text (button, self->busy ? _("Stop (Esc)") : _("Send (Enter)"));
+  gtk_widget_set_tooltip_text (button, button_tooltip (self));
   /* An icon button has no name of its own for a screen reader. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   self->busy ? _("Stop") : _("Send"), -1);
@@ -74,8 +92,20 @@ on_preedit_changed (ChatComposer *self,
   self->composing = preedit != NULL && *preedit != '\0';
 }
 
-/* Enter sends; Shift+Enter is a new line, and so is Enter that finishes an
- * input method's composition (pinyin and the like). */
+/* Whether Enter with @state sends.  Shift+Enter never does; Ctrl+Enter
+ * always does, so a habit from the other setting still works. */
+static gboolean
+enter_sends (ChatComposer    *self,
+             GdkModifierType  state)
+{
+  if ((state & GDK_SHIFT_MASK) != 0)
+    return FALSE;
+  return self->send_with == CHAT_SEND_WITH_ENTER || (state & GDK_CONTROL_MASK) != 0;
+}
+
+/* An Enter that does not send goes on to the text view, a new line; so
+ * does Enter that finishes an input method's composition (pinyin and the
+ * like). */
 static gboolean
 on_key_pressed (GtkEventControllerKey *controller,
                 guint                  keyval,
@@ -85,7 +115,7 @@ on_key_pressed (GtkEventControllerKey *controller,
 {
   if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
     return GDK_EVENT_PROPAGATE;
-  if ((state & GDK_SHIFT_MASK) != 0 || self->composing)
+  if (!enter_sends (self, state) || self->composing)
     return GDK_EVENT_PROPAGATE;
   if (!self->busy && !chat_composer_is_empty (self))
     g_signal_emit (self, signals[SEND], 0);
@@ -151,6 +181,9 @@ chat_composer_get_property (GObject    *object,
     case PROP_BUSY:
       g_value_set_boolean (value, self->busy);
       break;
+    case PROP_SEND_WITH:
+      g_value_set_enum (value, self->send_with);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -168,6 +201,9 @@ chat_composer_set_property (GObject      *object,
     {
     case PROP_BUSY:
       chat_composer_set_busy (self, g_value_get_boolean (value));
+      break;
+    case PROP_SEND_WITH:
+      chat_composer_set_send_with (self, g_value_get_enum (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -189,6 +225,9 @@ chat_composer_class_init (ChatComposerClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SEND_WITH] =
+    g_param_spec_enum ("send-with", NULL, NULL, CHAT_TYPE_SEND_WITH, CHAT_SEND_WITH_ENTER,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SEND] = g_signal_new ("send", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -282,4 +321,26 @@ chat_composer_set_busy (ChatComposer *self,
   self->busy = busy;
   update_button (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+ChatSendWith
+chat_composer_get_send_with (ChatComposer *self)
+{
+  g_return_val_if_fail (CHAT_IS_COMPOSER (self), CHAT_SEND_WITH_ENTER);
+
+  return self->send_with;
+}
+
+void
+chat_composer_set_send_with (ChatComposer *self,
+                             ChatSendWith  send_with)
+{
+  g_return_if_fail (CHAT_IS_COMPOSER (self));
+  g_return_if_fail (send_with == CHAT_SEND_WITH_ENTER || send_with == CHAT_SEND_WITH_CTRL_ENTER);
+
+  if (self->send_with == send_with)
+    return;
+  self->send_with = send_with;
+  update_button (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEND_WITH]);
 }

@@ -23,10 +23,15 @@
 /* How close to the end counts as "at the bottom", in pixels. */
 #define FOLLOW_EPSILON 8.0
 
+/* The range of the "transcript-font-scale" setting. */
+#define MIN_FONT_SCALE 0.5
+#define MAX_FONT_SCALE 2.0
+
 struct _ChatConversationView {
   GtkWidget             parent_instance;
 
   ChatComposer         *composer;
+  GtkLabel             *hint_label;
   GtkRevealer          *jump_revealer;
   GtkListView          *list_view;
   GtkScrolledWindow    *scroller;
@@ -49,6 +54,8 @@ struct _ChatConversationView {
   GHashTable           *rows;          /* the bound ChatMessageRows */
   gint64                editing_id;
   gboolean              busy;
+  double                font_scale;
+  GtkCssProvider       *font_provider; /* the list's own: sizes its text */
 
   guint                 tick_id;
   gboolean              following;
@@ -62,6 +69,8 @@ enum {
   PROP_0,
   PROP_CONVERSATION,
   PROP_BUSY,
+  PROP_SEND_WITH,
+  PROP_FONT_SCALE,
   N_PROPS
 };
 
@@ -795,6 +804,7 @@ chat_conversation_view_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  g_clear_object (&self->font_provider);
   g_clear_object (&self->conversation);
   g_clear_object (&self->client);
   g_clear_object (&self->store);
@@ -833,6 +843,33 @@ chat_conversation_view_get_property (GObject    *object,
     case PROP_BUSY:
       g_value_set_boolean (value, self->busy);
       break;
+    case PROP_SEND_WITH:
+      g_value_set_enum (value, chat_composer_get_send_with (self->composer));
+      break;
+    case PROP_FONT_SCALE:
+      g_value_set_double (value, self->font_scale);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+chat_conversation_view_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SEND_WITH:
+      chat_conversation_view_set_send_with (self, g_value_get_enum (value));
+      break;
+    case PROP_FONT_SCALE:
+      chat_conversation_view_set_font_scale (self, g_value_get_double (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -864,6 +901,7 @@ chat_conversation_view_class_init (ChatConversationViewClass *klass)
   object_class->dispose = chat_conversation_view_dispose;
   object_class->finalize = chat_conversation_view_finalize;
   object_class->get_property = chat_conversation_view_get_property;
+  object_class->set_property = chat_conversation_view_set_property;
 
   properties[PROP_CONVERSATION] =
     g_param_spec_object ("conversation", NULL, NULL, CHAT_TYPE_CONVERSATION,
@@ -871,6 +909,12 @@ chat_conversation_view_class_init (ChatConversationViewClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SEND_WITH] =
+    g_param_spec_enum ("send-with", NULL, NULL, CHAT_TYPE_SEND_WITH, CHAT_SEND_WITH_ENTER,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_FONT_SCALE] =
+    g_param_spec_double ("font-scale", NULL, NULL, MIN_FONT_SCALE, MAX_FONT_SCALE, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[CONVERSATION_CHANGED] =
@@ -885,6 +929,7 @@ chat_conversation_view_class_init (ChatConversationViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/liaochat/Liao/transcript/chat-conversation-view.ui");
   gtk_widget_class_bind_template_child (widget_class, ChatConversationView, composer);
+  gtk_widget_class_bind_template_child (widget_class, ChatConversationView, hint_label);
   gtk_widget_class_bind_template_child (widget_class, ChatConversationView, jump_revealer);
   gtk_widget_class_bind_template_child (widget_class, ChatConversationView, list_view);
   gtk_widget_class_bind_template_child (widget_class, ChatConversationView, scroller);
@@ -916,6 +961,19 @@ setup_list (ChatConversationView *self)
                            self, G_CONNECT_SWAPPED);
 }
 
+/* A provider on the list's own style context reaches only this transcript
+ * (so each view may have its own size); the rows inherit the font size. */
+static void
+setup_font_scale (ChatConversationView *self)
+{
+  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self->list_view));
+
+  self->font_scale = 1.0;
+  self->font_provider = gtk_css_provider_new ();
+  gtk_style_context_add_provider (context, GTK_STYLE_PROVIDER (self->font_provider),
+                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
 static void
 chat_conversation_view_init (ChatConversationView *self)
 {
@@ -928,6 +986,7 @@ chat_conversation_view_init (ChatConversationView *self)
   self->rows = g_hash_table_new (NULL, NULL);
   self->following = TRUE;
   setup_list (self);
+  setup_font_scale (self);
 }
 
 GtkWidget *
@@ -1085,4 +1144,62 @@ chat_conversation_view_focus_composer (ChatConversationView *self)
   g_return_if_fail (CHAT_IS_CONVERSATION_VIEW (self));
 
   gtk_widget_grab_focus (GTK_WIDGET (self->composer));
+}
+
+static void
+update_hint (ChatConversationView *self)
+{
+  if (chat_composer_get_send_with (self->composer) == CHAT_SEND_WITH_CTRL_ENTER)
+    gtk_label_set_label (self->hint_label,
+                         _("Type a question below. Ctrl+Enter sends it; Enter starts a new line."));
+  else
+    gtk_label_set_label (self->hint_label,
+                         _("Type a question below. Enter sends it; Shift+Enter starts a new line."));
+}
+
+ChatSendWith
+chat_conversation_view_get_send_with (ChatConversationView *self)
+{
+  g_return_val_if_fail (CHAT_IS_CONVERSATION_VIEW (self), CHAT_SEND_WITH_ENTER);
+
+  return chat_composer_get_send_with (self->composer);
+}
+
+void
+chat_conversation_view_set_send_with (ChatConversationView *self,
+                                      ChatSendWith          send_with)
+{
+  g_return_if_fail (CHAT_IS_CONVERSATION_VIEW (self));
+
+  if (chat_composer_get_send_with (self->composer) == send_with)
+    return;
+  chat_composer_set_send_with (self->composer, send_with);
+  update_hint (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEND_WITH]);
+}
+
+double
+chat_conversation_view_get_font_scale (ChatConversationView *self)
+{
+  g_return_val_if_fail (CHAT_IS_CONVERSATION_VIEW (self), 1.0);
+
+  return self->font_scale;
+}
+
+void
+chat_conversation_view_set_font_scale (ChatConversationView *self,
+                                       double                scale)
+{
+  g_autofree char *css = NULL;
+
+  g_return_if_fail (CHAT_IS_CONVERSATION_VIEW (self));
+
+  scale = CLAMP (scale, MIN_FONT_SCALE, MAX_FONT_SCALE);
+  if (self->font_scale == scale)
+    return;
+  self->font_scale = scale;
+  /* A whole percentage: no decimal separator for the locale to change. */
+  css = g_strdup_printf ("listview.transcript { font-size: %d%%; }", (int) (scale * 100 + 0.5));
+  gtk_css_provider_load_from_data (self->font_provider, css, -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FONT_SCALE]);
 }

@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "chat-client.h"
+#include "chat-composer.h"
 #include "chat-profile.h"
 #include "chat-store.h"
 
@@ -48,12 +49,23 @@ void              chat_conversation_view_set_profile_lookup (ChatConversationVie
                                                              GDestroyNotify        destroy);
 gboolean          chat_conversation_view_get_busy           (ChatConversationView *self);
 void              chat_conversation_view_focus_composer     (ChatConversationView *self);
+/* Which key sends in the composer (the "send-with" setting). */
+ChatSendWith      chat_conversation_view_get_send_with      (ChatConversationView *self);
+void              chat_conversation_view_set_send_with      (ChatConversationView *self,
+                                                             ChatSendWith          send_with);
+/* The transcript's text size relative to the system font, 0.5 to 2
+ * (the "transcript-font-scale" setting). */
+double            chat_conversation_view_get_font_scale     (ChatConversationView *self);
+void              chat_conversation_view_set_font_scale     (ChatConversationView *self,
+                                                             double                scale);
 
 /* Signals:
  *   "conversation-changed" (gint64 conversation_id): a conversation was
  *     created, renamed, or got a message; the sidebar should refresh.
  *   "reply-finished" (gint64 conversation_id, const GError *error): a reply
  *     ended (for notifications).
- * Properties: "conversation" (ChatConversation, read-only, notify), "busy". */
+ * Properties: "conversation" (ChatConversation, read-only, notify), "busy",
+ *   "send-with" (ChatSendWith), "font-scale" (double); the last two are
+ *   for g_settings_bind(). */
 
 G_END_DECLS

@@ -635,6 +635,54 @@ test_preferences (void)
   g_assert_cmpstr (accels[0], ==, "<Control>comma");
 }
 
+static gboolean
+follow_settings (ChatApplication *app,
+                 gpointer         data)
+{
+  ChatWindow *window = nth_window (app, 0);
+  ChatConversationView *view;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(ChatClient) client = NULL;
+
+  if (window == NULL)
+    return FALSE;
+  g_object_get (window, "client", &client, NULL);
+  view = chat_window_get_view (window);
+  /* What was set before the start, then each change as it happens. */
+  g_assert_cmpuint (chat_client_get_idle_timeout (client), ==, 300);
+  g_assert_cmpuint (chat_client_get_connect_timeout (client), ==, 45);
+  g_settings_set_uint (settings, "idle-timeout", 7);
+  g_assert_cmpuint (chat_client_get_idle_timeout (client), ==, 7);
+  g_settings_set_uint (settings, "connect-timeout", 600);
+  g_assert_cmpuint (chat_client_get_connect_timeout (client), ==, 600);
+  g_assert_cmpint (chat_conversation_view_get_send_with (view), ==, CHAT_SEND_WITH_CTRL_ENTER);
+  g_settings_set_string (settings, "send-with", "enter");
+  g_assert_cmpint (chat_conversation_view_get_send_with (view), ==, CHAT_SEND_WITH_ENTER);
+  g_settings_set_double (settings, "transcript-font-scale", 1.5);
+  g_assert_cmpfloat (chat_conversation_view_get_font_scale (view), ==, 1.5);
+  return TRUE;
+}
+
+/* The Preferences' keys reach the application's client and its windows. */
+static void
+test_settings_apply (void)
+{
+  g_autoptr(ChatApplication) app = chat_application_new (TEST_APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const char *args[] = { "liao", NULL };
+  static const char * const keys[] = {
+    "idle-timeout", "connect-timeout", "send-with", "transcript-font-scale",
+  };
+
+  clear_store ();
+  g_settings_set_uint (settings, "idle-timeout", 300);
+  g_settings_set_uint (settings, "connect-timeout", 45);
+  g_settings_set_string (settings, "send-with", "ctrl-enter");
+  g_assert_cmpint (run_app (app, args, follow_settings, NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (settings, keys[i]);
+}
+
 static gint64
 seed_conversation (const char *title)
 {
@@ -707,6 +755,7 @@ main (int    argc,
   g_test_add_func ("/shell/app/window-size", test_window_size);
   g_test_add_func ("/shell/app/color-scheme", test_color_scheme);
   g_test_add_func ("/shell/app/preferences", test_preferences);
+  g_test_add_func ("/shell/app/settings-apply", test_settings_apply);
   g_test_add_func ("/shell/app/open-conversation", test_open_conversation);
 
   status = g_test_run ();

@@ -305,6 +305,50 @@ press_key (Fixture         *f,
   return handled;
 }
 
+/* Presses a key as GTK delivers it: to the composer's capture handler,
+ * then, if that lets it go, to the text view's own (a new line). */
+static void
+press_key_through (Fixture         *f,
+                   guint            keyval,
+                   GdkModifierType  state)
+{
+  GtkWidget *text_view = find_descendant (GTK_WIDGET (get_composer (f)), GTK_TYPE_TEXT_VIEW);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (text_view);
+  gboolean handled = press_key (f, keyval, state);
+
+  for (guint i = 0; !handled && i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) != GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
+    }
+  g_assert_true (handled);
+}
+
+/* Sets the composer's text with the cursor at its end, as typing leaves it. */
+static void
+type_text (Fixture    *f,
+           const char *text)
+{
+  GtkWidget *text_view = find_descendant (GTK_WIDGET (get_composer (f)), GTK_TYPE_TEXT_VIEW);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view));
+  GtkTextIter end;
+
+  chat_composer_set_text (get_composer (f), text);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+}
+
+static const char *
+send_tooltip (Fixture *f)
+{
+  GtkWidget *button = find_descendant (GTK_WIDGET (get_composer (f)), GTK_TYPE_BUTTON);
+
+  return gtk_widget_get_tooltip_text (button);
+}
+
 static gboolean
 is_busy (Fixture *f)
 {
@@ -1025,6 +1069,120 @@ test_enter_and_shift_enter (Fixture       *f,
   g_assert_cmpstr (text, ==, "  \n ");
 }
 
+static const char *
+hint_text (Fixture *f)
+{
+  GtkStack *stack = GTK_STACK (find_descendant (GTK_WIDGET (f->view), GTK_TYPE_STACK));
+
+  return gtk_label_get_label (GTK_LABEL (gtk_stack_get_child_by_name (stack, "empty")));
+}
+
+/* With "ctrl-enter", Enter is a new line and Ctrl+Enter sends; the tooltip
+ * and the empty transcript's hint say so. */
+static void
+test_ctrl_enter_sends (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+
+  g_assert_cmpstr (send_tooltip (f), ==, "Send (Enter)");
+  g_object_set (f->view, "send-with", CHAT_SEND_WITH_CTRL_ENTER, NULL);
+  g_assert_cmpint (chat_composer_get_send_with (get_composer (f)), ==, CHAT_SEND_WITH_CTRL_ENTER);
+  g_assert_cmpstr (send_tooltip (f), ==, "Send (Ctrl+Enter)");
+  g_assert_cmpstr (hint_text (f), ==, "Type a question below. Ctrl+Enter sends it; Enter starts a new line.");
+
+  type_text (f, "Line one");
+  g_assert_false (press_key (f, GDK_KEY_Return, 0));
+  press_key_through (f, GDK_KEY_Return, 0);
+  press_key_through (f, GDK_KEY_KP_Enter, 0);
+  settle ();
+  g_assert_cmpuint (n_shown (f), ==, 0);
+  text = chat_composer_dup_text (get_composer (f));
+  g_assert_cmpstr (text, ==, "Line one\n\n");
+
+  type_text (f, "Line one\nline two");
+  g_assert_true (press_key (f, GDK_KEY_Return, GDK_CONTROL_MASK));
+  WAIT_UNTIL (f->n_finished > 0);
+  wait_reply (f);
+  g_assert_cmpuint (n_shown (f), ==, 2);
+  g_assert_cmpstr (chat_message_get_content (shown_message (f, 0)), ==, "Line one\nline two");
+  g_assert_true (chat_composer_is_empty (get_composer (f)));
+  g_assert_cmpstr (send_tooltip (f), ==, "Send (Ctrl+Enter)");
+
+  /* Back to Enter: Enter sends again. */
+  chat_conversation_view_set_send_with (f->view, CHAT_SEND_WITH_ENTER);
+  g_assert_cmpstr (send_tooltip (f), ==, "Send (Enter)");
+  g_assert_cmpstr (hint_text (f), ==, "Type a question below. Enter sends it; Shift+Enter starts a new line.");
+  send_text (f, "Enter sends");
+  g_assert_cmpuint (n_shown (f), ==, 4);
+}
+
+static GtkWidget *
+find_with_class (GtkWidget  *root,
+                 const char *css_class)
+{
+  if (gtk_widget_has_css_class (root, css_class))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_with_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static int
+font_size (GtkWidget *widget)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+
+  return pango_font_description_get_size (pango_context_get_font_description (context));
+}
+
+static int
+layout_height (GtkWidget *label)
+{
+  int height;
+
+  pango_layout_get_pixel_size (gtk_label_get_layout (GTK_LABEL (label)), NULL, &height);
+  return height;
+}
+
+/* The transcript's text follows "font-scale", at once; the composer's does not. */
+static void
+test_font_scale (Fixture       *f,
+                 gconstpointer  data)
+{
+  gint64 id = store_conversation (f, 1, "An answer");
+  GtkWidget *question;
+  GtkWidget *composer_text = find_descendant (GTK_WIDGET (get_composer (f)), GTK_TYPE_TEXT_VIEW);
+  int size, height, composer_size = font_size (composer_text);
+
+  chat_conversation_view_show_conversation (f->view, id);
+  settle ();
+  question = find_with_class (row_for (f, chat_message_get_id (shown_message (f, 0))), "question");
+  g_assert_nonnull (question);
+  size = font_size (question);
+  height = layout_height (question);
+  g_assert_cmpint (size, >, 0);
+
+  g_object_set (f->view, "font-scale", 2.0, NULL);
+  settle ();
+  g_assert_cmpfloat (chat_conversation_view_get_font_scale (f->view), ==, 2.0);
+  g_assert_cmpint (ABS (font_size (question) - 2 * size), <=, 2 * size / 100);
+  g_assert_cmpint (layout_height (question), >=, height * 3 / 2);
+  g_assert_cmpint (font_size (composer_text), ==, composer_size);
+  save_screenshot (f, "font-scale-2");
+
+  chat_conversation_view_set_font_scale (f->view, 1.0);
+  settle ();
+  g_assert_cmpint (font_size (question), ==, size);
+  g_assert_cmpint (layout_height (question), ==, height);
+}
+
 static int
 composer_height (Fixture    *f,
                  const char *text)
@@ -1213,6 +1371,8 @@ main (int    argc,
   ADD ("/view/chinese", test_chinese);
   ADD ("/view/delete", test_delete_message);
   ADD ("/view/enter", test_enter_and_shift_enter);
+  ADD ("/view/ctrl-enter", test_ctrl_enter_sends);
+  ADD ("/view/font-scale", test_font_scale);
   ADD ("/view/composer-grows", test_composer_grows);
   ADD ("/view/drafts", test_drafts_per_conversation);
   ADD ("/view/follow", test_follow_and_jump);
