@@ -49,7 +49,8 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->base_url, g_free);
 }
 
-/* Iterates the thread-default context until @done, failing after 30 s. */
+/* Iterates the thread-default context until @done, failing after 30 s.  The
+ * watchdog is on that context too: the global default one may be idle. */
 static gboolean
 on_watchdog (gpointer user_data)
 {
@@ -60,11 +61,14 @@ on_watchdog (gpointer user_data)
 static void
 wait_until (gboolean *done)
 {
-  guint watchdog = g_timeout_add_seconds (30, on_watchdog, NULL);
+  GMainContext *context = g_main_context_get_thread_default ();
+  g_autoptr(GSource) watchdog = g_timeout_source_new_seconds (30);
 
+  g_source_set_callback (watchdog, on_watchdog, NULL, NULL);
+  g_source_attach (watchdog, context);
   while (!*done)
-    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
-  g_source_remove (watchdog);
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (watchdog);
 }
 
 static void
@@ -140,6 +144,25 @@ n_requests (Fixture *f)
   return chat_fake_server_get_requests (f->server)->len;
 }
 
+/* When the fake server got request @i, in µs after @start. */
+static gint64
+request_time (Fixture *f,
+              guint    i,
+              gint64   start)
+{
+  ChatFakeRequest *request = g_ptr_array_index (chat_fake_server_get_requests (f->server), i);
+
+  return request->received_at - start;
+}
+
+/* A client with the shipped retry delay, not the fixture's short one. */
+static void
+use_default_client (Fixture *f)
+{
+  g_clear_object (&f->client);
+  f->client = chat_client_new ();
+}
+
 static void
 assert_normal_reply (ChatReply *reply)
 {
@@ -210,35 +233,116 @@ test_coding_path (Fixture       *f,
   g_assert_cmpstr (request->path, ==, "/api/coding/paas/v4/chat/completions");
 }
 
-static gboolean
-pump_default_context (gpointer user_data)
+/* A fake server on a thread and context of its own, so that nothing
+ * iterates the global default context while the client works. */
+typedef struct {
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  GMutex        lock;
+  GCond         ready;
+  guint         port;
+  guint         n_requests;
+} ServerThread;
+
+static gpointer
+server_thread_run (gpointer data)
 {
-  g_main_context_iteration (NULL, FALSE);
-  return G_SOURCE_CONTINUE;
+  ServerThread *t = data;
+  g_autoptr(ChatFakeServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (t->context);
+  server = chat_fake_server_new (&error);
+  g_assert_no_error (error);
+  g_mutex_lock (&t->lock);
+  t->port = chat_fake_server_get_port (server);
+  g_cond_signal (&t->ready);
+  g_mutex_unlock (&t->lock);
+
+  g_main_loop_run (t->loop);
+  t->n_requests = chat_fake_server_get_requests (server)->len;
+  g_clear_object (&server);
+  while (g_main_context_iteration (t->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (t->context);
+  return NULL;
 }
 
-/* Deltas arrive on the context that was thread-default when the request started. */
+static ServerThread *
+server_thread_start (void)
+{
+  ServerThread *t = g_new0 (ServerThread, 1);
+
+  t->context = g_main_context_new ();
+  t->loop = g_main_loop_new (t->context, FALSE);
+  g_mutex_init (&t->lock);
+  g_cond_init (&t->ready);
+  t->thread = g_thread_new ("fake-server", server_thread_run, t);
+  g_mutex_lock (&t->lock);
+  while (t->port == 0)
+    g_cond_wait (&t->ready, &t->lock);
+  g_mutex_unlock (&t->lock);
+  return t;
+}
+
+/* Stops the server and returns how many requests it got. */
+static guint
+server_thread_stop (ServerThread *t)
+{
+  guint n_requests;
+
+  g_main_loop_quit (t->loop);
+  g_thread_join (t->thread);
+  n_requests = t->n_requests;
+  g_main_loop_unref (t->loop);
+  g_main_context_unref (t->context);
+  g_mutex_clear (&t->lock);
+  g_cond_clear (&t->ready);
+  g_free (t);
+  return n_requests;
+}
+
+/* Everything a request schedules (its reads, the idle time-out, the wait
+ * before a retry) runs on the context that was thread-default when it
+ * started.  Only that context is iterated here: a source on the global
+ * default context would never fire, and the watchdog would end the test. */
 static void
-test_delta_on_thread_default_context (Fixture       *f,
-                                      gconstpointer  data)
+test_thread_default_context (Fixture       *f,
+                             gconstpointer  data)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GSource) pump = g_timeout_source_new (1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ChatReply) reply = NULL;
+  ServerThread *server = server_thread_start ();
+  g_autoptr(GError) normal_error = NULL;
+  g_autoptr(GError) stall_error = NULL;
+  g_autoptr(GError) retry_error = NULL;
+  g_autoptr(ChatReply) normal = NULL;
+  g_autoptr(ChatReply) stalled = NULL;
+  g_autoptr(ChatReply) retried = NULL;
 
-  /* The fake server stays on the global default context; the pump keeps it serving. */
-  g_source_set_callback (pump, pump_default_context, NULL, NULL);
-  g_source_attach (pump, context);
   g_main_context_push_thread_default (context);
-  g_clear_object (&f->client);
-  f->client = chat_client_new ();
-  reply = send_scenario (f, "normal", &error);
+  g_free (f->base_url);
+  f->base_url = g_strdup_printf ("http://127.0.0.1:%u/api/paas/v4", server->port);
+  use_default_client (f);
+  chat_client_set_idle_timeout (f->client, 1);
+  chat_client_set_retry_delay_ms (f->client, 200);
+
+  normal = send_scenario (f, "normal", &normal_error);
+  g_assert_no_error (normal_error);
+  assert_normal_reply (normal);
+
+  stalled = send_scenario (f, "stall", &stall_error);
+  g_assert_error (stall_error, CHAT_ERROR, CHAT_ERROR_TIMEOUT);
+  g_assert_true (g_str_has_prefix (chat_reply_get_content (stalled), CHAT_FAKE_PARTIAL));
+
+  retried = send_scenario (f, "rate-limit-once", &retry_error);
+  g_assert_no_error (retry_error);
+  assert_normal_reply (retried);
+  g_assert_cmpuint (chat_client_get_n_attempts (f->client), ==, 4);
+
   g_clear_object (&f->client);
   g_main_context_pop_thread_default (context);
-  g_source_destroy (pump);
-  g_assert_no_error (error);
-  assert_normal_reply (reply);
+  g_assert_cmpuint (server_thread_stop (server), ==, 4);
 }
 
 static void
@@ -341,6 +445,34 @@ test_failure_keeps_partial (Fixture       *f,
   g_assert_cmpuint (n_requests (f), ==, 1);
 }
 
+/* A role-only chunk or a keep-alive comment is a reply byte too: once one
+ * arrived, a failure ends the request instead of trying again. */
+static void
+test_no_retry_after_reply_bytes (Fixture       *f,
+                                 gconstpointer  data)
+{
+  const char *scenario = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChatReply) reply = send_scenario (f, scenario, &error);
+
+  g_assert_error (error, CHAT_ERROR, CHAT_ERROR_NETWORK);
+  g_assert_cmpuint (chat_reply_get_content_length (reply), ==, 0);
+  g_assert_cmpuint (n_requests (f), ==, 1);
+  g_assert_cmpuint (chat_client_get_n_attempts (f->client), ==, 1);
+}
+
+/* The same failure before any byte of the body is tried again. */
+static void
+test_retry_empty_stream (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChatReply) reply = send_scenario (f, "empty-stream", &error);
+
+  g_assert_error (error, CHAT_ERROR, CHAT_ERROR_NETWORK);
+  g_assert_cmpuint (n_requests (f), ==, CHAT_CLIENT_MAX_TRIES);
+}
+
 static void
 test_length (Fixture       *f,
              gconstpointer  data)
@@ -438,14 +570,19 @@ typedef struct {
 } ErrorCase;
 
 static const ErrorCase error_cases[] = {
-  { "auth",            CHAT_ERROR_AUTH,            "1002", 401, 1 },
-  { "balance",         CHAT_ERROR_BALANCE,         "1113", 429, 1 },
-  { "quota",           CHAT_ERROR_QUOTA,           "1308", 429, 1 },
-  { "model-not-found", CHAT_ERROR_MODEL_NOT_FOUND, "1211", 400, 1 },
-  { "rate-limit",      CHAT_ERROR_RATE_LIMIT,      "1302", 429, CHAT_CLIENT_MAX_TRIES },
-  { "server-error",    CHAT_ERROR_SERVER,          "500",  500, CHAT_CLIENT_MAX_TRIES },
-  { "html-error",      CHAT_ERROR_SERVER,          NULL,   502, CHAT_CLIENT_MAX_TRIES },
-  { "wrong-type",      CHAT_ERROR_RATE_LIMIT,      "1305", 200, CHAT_CLIENT_MAX_TRIES },
+  { "auth",                CHAT_ERROR_AUTH,            "1002", 401, 1 },
+  { "balance",             CHAT_ERROR_BALANCE,         "1113", 429, 1 },
+  { "quota",               CHAT_ERROR_QUOTA,           "1308", 429, 1 },
+  { "overloaded",          CHAT_ERROR_RATE_LIMIT,      "1312", 429, 1 },
+  { "model-not-found",     CHAT_ERROR_MODEL_NOT_FOUND, "1211", 400, 1 },
+  { "invalid-parameter",   CHAT_ERROR_BAD_REQUEST,     "1214", 400, 1 },
+  { "rate-limit",          CHAT_ERROR_RATE_LIMIT,      "1302", 429, CHAT_CLIENT_MAX_TRIES },
+  { "frequency-limit",     CHAT_ERROR_RATE_LIMIT,      "1303", 429, CHAT_CLIENT_MAX_TRIES },
+  { "server-error",        CHAT_ERROR_SERVER,          "500",  500, CHAT_CLIENT_MAX_TRIES },
+  { "html-error",          CHAT_ERROR_SERVER,          NULL,   502, CHAT_CLIENT_MAX_TRIES },
+  { "service-unavailable", CHAT_ERROR_SERVER,          NULL,   503, CHAT_CLIENT_MAX_TRIES },
+  { "gateway-timeout",     CHAT_ERROR_SERVER,          NULL,   504, CHAT_CLIENT_MAX_TRIES },
+  { "wrong-type",          CHAT_ERROR_RATE_LIMIT,      "1305", 200, CHAT_CLIENT_MAX_TRIES },
 };
 
 static void
@@ -460,6 +597,7 @@ test_http_error (Fixture       *f,
   g_assert_cmpstr (chat_error_get_server_code (error), ==, c->server_code);
   g_assert_cmpuint (chat_error_get_http_status (error), ==, c->http_status);
   g_assert_cmpuint (n_requests (f), ==, c->n_requests);
+  g_assert_cmpuint (chat_client_get_n_attempts (f->client), ==, c->n_requests);
   g_assert_cmpuint (chat_reply_get_content_length (reply), ==, 0);
 }
 
@@ -491,6 +629,35 @@ test_retry_then_success (Fixture       *f,
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 200 * 1000);
 }
 
+/* With the shipped delay: tries at about 0, 0.5 and 1.5 s, then the error.
+ * The lower bounds are exact; the upper ones leave room for a busy machine. */
+static void
+test_retry_backoff (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChatReply) reply = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gint64 first, second, third;
+
+  use_default_client (f);
+  reply = send_scenario (f, "service-unavailable", &error);
+  g_assert_error (error, CHAT_ERROR, CHAT_ERROR_SERVER);
+  g_assert_cmpuint (chat_error_get_http_status (error), ==, 503);
+  g_assert_cmpuint (n_requests (f), ==, CHAT_CLIENT_MAX_TRIES);
+  g_assert_cmpuint (chat_client_get_n_attempts (f->client), ==, CHAT_CLIENT_MAX_TRIES);
+
+  first = request_time (f, 0, start);
+  second = request_time (f, 1, start);
+  third = request_time (f, 2, start);
+  g_assert_cmpint (first, <, 1 * G_USEC_PER_SEC);
+  g_assert_cmpint (second - first, >=, 500 * 1000);
+  g_assert_cmpint (second - first, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (third - second, >=, 1000 * 1000);
+  g_assert_cmpint (third - second, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpint (third - first, >=, 1500 * 1000);
+}
+
 static void
 test_connection_refused (Fixture       *f,
                          gconstpointer  data)
@@ -502,6 +669,7 @@ test_connection_refused (Fixture       *f,
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GInetSocketAddress) bound = NULL;
+  gint64 start, elapsed;
 
   /* A port that was bound and is no longer listened on refuses connections. */
   g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
@@ -510,8 +678,16 @@ test_connection_refused (Fixture       *f,
   f->base_url = g_strdup_printf ("http://127.0.0.1:%u/api/paas/v4",
                                  g_inet_socket_address_get_port (bound));
   g_socket_close (socket, NULL);
+
+  /* Three tries with the shipped back-off: 0.5 s, then 1 s between them. */
+  use_default_client (f);
+  start = g_get_monotonic_time ();
   reply = send_scenario (f, "normal", &error);
+  elapsed = g_get_monotonic_time () - start;
   g_assert_error (error, CHAT_ERROR, CHAT_ERROR_NETWORK);
+  g_assert_cmpuint (chat_client_get_n_attempts (f->client), ==, CHAT_CLIENT_MAX_TRIES);
+  g_assert_cmpint (elapsed, >=, 1500 * 1000);
+  g_assert_cmpint (elapsed, <, 10 * G_USEC_PER_SEC);
 }
 
 static gboolean
@@ -732,7 +908,7 @@ main (int    argc,
   ADD ("/client/stream/normal", test_normal_stream, NULL);
   ADD ("/client/stream/headers", test_request_headers, NULL);
   ADD ("/client/stream/coding-path", test_coding_path, NULL);
-  ADD ("/client/stream/thread-default-context", test_delta_on_thread_default_context, NULL);
+  ADD ("/client/stream/thread-default-context", test_thread_default_context, NULL);
   ADD ("/client/stream/split-every-byte", test_hostile_framing, "split");
   ADD ("/client/stream/crlf-comments", test_hostile_framing, "crlf");
   ADD ("/client/stream/no-reasoning", test_no_reasoning, NULL);
@@ -746,6 +922,9 @@ main (int    argc,
   ADD ("/client/failure/eof-no-done", test_failure_keeps_partial, "eof-no-done");
   ADD ("/client/failure/sensitive", test_failure_keeps_partial, "sensitive");
   ADD ("/client/failure/network-error", test_failure_keeps_partial, "network-error");
+  ADD ("/client/failure/role-then-cut", test_no_retry_after_reply_bytes, "role-then-cut");
+  ADD ("/client/failure/keep-alive-then-cut", test_no_retry_after_reply_bytes,
+       "keep-alive-then-cut");
   ADD ("/client/failure/idle-timeout", test_idle_timeout, NULL);
   ADD ("/client/failure/connect-timeout", test_connect_timeout, NULL);
   ADD ("/client/failure/connection-refused", test_connection_refused, NULL);
@@ -761,6 +940,8 @@ main (int    argc,
     }
   ADD ("/client/http-error/quota-reset-time", test_quota_reset_time, NULL);
   ADD ("/client/retry/then-success", test_retry_then_success, NULL);
+  ADD ("/client/retry/backoff", test_retry_backoff, NULL);
+  ADD ("/client/retry/empty-stream", test_retry_empty_stream, NULL);
   ADD ("/client/models", test_models, NULL);
   ADD ("/client/many/ten-at-once", test_ten_at_once, NULL);
   g_test_add_func ("/client/accept-language", test_accept_language);

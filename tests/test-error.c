@@ -320,8 +320,15 @@ static const RetryCase retry_cases[] = {
   { CHAT_ERROR_RATE_LIMIT, 429, "1303", TRUE },
   { CHAT_ERROR_RATE_LIMIT, 429, "1305", TRUE },
   { CHAT_ERROR_RATE_LIMIT, 200, "1305", TRUE },
-  { CHAT_ERROR_RATE_LIMIT, 429, "1312", TRUE },
+  { CHAT_ERROR_RATE_LIMIT, 503, "1303", TRUE },
+  /* 1308 and up are never retried, 1312 ("model overloaded") included. */
+  { CHAT_ERROR_RATE_LIMIT, 429, "1312", FALSE },
+  { CHAT_ERROR_RATE_LIMIT, 503, "1312", FALSE },
+  { CHAT_ERROR_RATE_LIMIT, 200, "1312", FALSE },
   { CHAT_ERROR_RATE_LIMIT, 429, "1313", FALSE },
+  { CHAT_ERROR_QUOTA, 503, "1308", FALSE },
+  { CHAT_ERROR_SERVER, 503, "1316", FALSE },
+  { CHAT_ERROR_SERVER, 500, "1234", TRUE },
   { CHAT_ERROR_RATE_LIMIT, 429, NULL, FALSE },
   { CHAT_ERROR_SERVER, 500, NULL, TRUE },
   { CHAT_ERROR_SERVER, 500, "500", TRUE },
@@ -333,7 +340,9 @@ static const RetryCase retry_cases[] = {
   { CHAT_ERROR_SERVER, 0, NULL, FALSE },
   { CHAT_ERROR_AUTH, 401, NULL, FALSE },
   { CHAT_ERROR_AUTH, 401, "1002", FALSE },
+  { CHAT_ERROR_RATE_LIMIT, 401, "1302", FALSE },
   { CHAT_ERROR_BALANCE, 429, "1113", FALSE },
+  { CHAT_ERROR_BALANCE, 503, "1113", FALSE },
   { CHAT_ERROR_QUOTA, 429, "1304", FALSE },
   { CHAT_ERROR_QUOTA, 429, "1308", FALSE },
   { CHAT_ERROR_QUOTA, 429, "1309", FALSE },
@@ -341,6 +350,7 @@ static const RetryCase retry_cases[] = {
   { CHAT_ERROR_QUOTA, 429, "1311", FALSE },
   { CHAT_ERROR_BAD_REQUEST, 400, NULL, FALSE },
   { CHAT_ERROR_BAD_REQUEST, 400, "1214", FALSE },
+  { CHAT_ERROR_RATE_LIMIT, 400, "1305", FALSE },
   { CHAT_ERROR_PROMPT_TOO_LONG, 400, "1261", FALSE },
   { CHAT_ERROR_CONTENT_FILTER, 400, "1301", FALSE },
   { CHAT_ERROR_NETWORK, 0, NULL, TRUE },
@@ -444,6 +454,7 @@ test_messages_differ (void)
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) not_found = chat_error_new (CHAT_ERROR_BAD_REQUEST, 404, NULL, NULL);
   g_autoptr(GError) reset = chat_error_new (CHAT_ERROR_QUOTA, 429, "1308", "reset at 2026-08-12 18:58:34");
+  g_autoptr(GError) overloaded = chat_error_new (CHAT_ERROR_RATE_LIMIT, 429, "1312", NULL);
 
   for (int code = CHAT_ERROR_FAILED; code <= CHAT_ERROR_CANCELLED; code++)
     {
@@ -455,6 +466,7 @@ test_messages_differ (void)
     }
   g_ptr_array_add (messages, g_strdup (not_found->message));
   g_ptr_array_add (messages, g_strdup (reset->message));
+  g_ptr_array_add (messages, g_strdup (overloaded->message));
 
   for (guint i = 0; i < messages->len; i++)
     for (guint j = i + 1; j < messages->len; j++)
@@ -471,6 +483,22 @@ test_auth_message (void)
   g_assert_nonnull (strstr (no_key->message, "LIAO_API_KEY"));
   /* The human sentence stays apart from the server's own words. */
   g_assert_null (strstr (error->message, "invalid"));
+}
+
+/* 1312 is not retried, so "wait a moment" would be the wrong advice. */
+static void
+test_overloaded_message (void)
+{
+  g_autoptr(GError) error = from_envelope (429, "{\"error\":{\"code\":1312,\"message\":\"The model is overloaded, please try again later or switch to glm-4.5-air\"}}");
+  g_autoptr(GError) busy = chat_error_new (CHAT_ERROR_RATE_LIMIT, 429, "1302", NULL);
+  g_autofree char *line = chat_error_format_line (error);
+
+  g_assert_error (error, CHAT_ERROR, CHAT_ERROR_RATE_LIMIT);
+  g_assert_cmpstr (error->message, !=, busy->message);
+  g_assert_nonnull (strstr (error->message, "another model"));
+  g_assert_false (chat_error_is_retryable (error));
+  /* The model the server suggests is in the detail. */
+  g_assert_nonnull (strstr (line, "glm-4.5-air"));
 }
 
 static void
@@ -506,6 +534,7 @@ main (int   argc,
   g_test_add_func ("/error/finish-reasons", test_finish_reasons);
   g_test_add_func ("/error/messages-differ", test_messages_differ);
   g_test_add_func ("/error/auth-message", test_auth_message);
+  g_test_add_func ("/error/overloaded-message", test_overloaded_message);
   g_test_add_func ("/error/copy", test_copy);
 
   return g_test_run ();

@@ -653,9 +653,12 @@ test_error_scenarios (Fixture       *f,
     { "balance", 429, "1113", FALSE },
     { "quota", 429, "1308", TRUE },
     { "rate-limit", 429, "1302", FALSE },
+    { "frequency-limit", 429, "1303", FALSE },
+    { "overloaded", 429, "1312", FALSE },
     { "server-error", 500, "500", FALSE },
     { "wrong-type", 200, "1305", FALSE },
     { "model-not-found", 400, "1211", FALSE },
+    { "invalid-parameter", 400, "1214", FALSE },
     { "no-such-scenario", 400, "1210", FALSE },
   };
 
@@ -674,9 +677,25 @@ static void
 test_html_error (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(GBytes) body = fetch_chat (f, "html-error", TRUE, SOUP_STATUS_BAD_GATEWAY, "text/html");
+  static const struct {
+    const char *scenario;
+    guint       status;
+    const char *title;
+  } cases[] = {
+    { "html-error", SOUP_STATUS_BAD_GATEWAY, "<title>502 Bad Gateway</title>" },
+    { "service-unavailable", SOUP_STATUS_SERVICE_UNAVAILABLE, "<title>503 Service Unavailable</title>" },
+    { "gateway-timeout", SOUP_STATUS_GATEWAY_TIMEOUT, "<title>504 Gateway Timeout</title>" },
+  };
 
-  g_assert_nonnull (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "<html>"));
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) body = fetch_chat (f, cases[i].scenario, TRUE, cases[i].status, "text/html");
+      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+      g_test_message ("scenario %s", cases[i].scenario);
+      g_assert_true (g_str_has_prefix (text, "<html>"));
+      g_assert_nonnull (strstr (text, cases[i].title));
+    }
 }
 
 static void
@@ -707,14 +726,18 @@ test_requests_recorded (Fixture       *f,
   g_autoptr(GBytes) response = NULL;
   GPtrArray *requests = chat_fake_server_get_requests (f->server);
   ChatFakeRequest *request;
+  gint64 before;
 
   soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", "Bearer k-123");
   soup_message_headers_append (soup_message_get_request_headers (msg), "Accept-Language", "en-US,en");
   soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  before = g_get_monotonic_time ();
   response = send_and_read (f, msg);
 
   g_assert_cmpuint (requests->len, ==, 1);
   request = g_ptr_array_index (requests, 0);
+  g_assert_cmpint (request->received_at, >=, before);
+  g_assert_cmpint (request->received_at, <=, g_get_monotonic_time ());
   g_assert_cmpstr (request->method, ==, "POST");
   g_assert_cmpstr (request->path, ==, "/api/coding/paas/v4/chat/completions");
   g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==, "Bearer k-123");
@@ -858,6 +881,51 @@ test_cut (Fixture       *f,
   g_assert_false (decoded->done);
   g_assert_true (run_until (no_streams_left, f->server, WATCHDOG_SECONDS));
   reader_clear (&reader);
+}
+
+/* The connection drops after bytes that hold no text: the client has them. */
+static void
+test_cut_without_text (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const struct {
+    const char *scenario;
+    const char *bytes;
+    guint       n_chunks;
+  } cases[] = {
+    { "role-then-cut", "data: {\"id\":", 1 },
+    { "keep-alive-then-cut", ": keep-alive\n\n", 0 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SoupMessage) msg = new_chat_message (f, cases[i].scenario, TRUE);
+      g_autoptr(Decoded) decoded = NULL;
+      Reader reader;
+
+      g_test_message ("scenario %s", cases[i].scenario);
+      reader_start (&reader, f, msg, 256);
+      g_assert_true (run_until (reader_is_done, &reader, WATCHDOG_SECONDS));
+      g_assert_nonnull (reader.error);
+      g_assert_false (g_error_matches (reader.error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+      g_assert_cmpuint (reader.data->len, >=, strlen (cases[i].bytes));
+      g_assert_cmpmem (reader.data->data, strlen (cases[i].bytes), cases[i].bytes, strlen (cases[i].bytes));
+      decoded = reader_decode (&reader);
+      g_assert_cmpuint (decoded->chunks->len, ==, cases[i].n_chunks);
+      g_assert_cmpstr (decoded->content->str, ==, "");
+      g_assert_cmpstr (decoded->reasoning->str, ==, "");
+      g_assert_true (run_until (no_streams_left, f->server, WATCHDOG_SECONDS));
+      reader_clear (&reader);
+    }
+}
+
+static void
+test_empty_stream (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) body = fetch_chat (f, "empty-stream", TRUE, SOUP_STATUS_OK, STREAM_TYPE);
+
+  g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
 }
 
 /* Cancels a read that waits on a silent server; the server must notice. */
@@ -1073,8 +1141,12 @@ test_expectations (void)
   g_autofree char *no_reasoning = chat_fake_server_dup_expected_reasoning ("no-reasoning");
   g_autofree char *stall_reasoning = chat_fake_server_dup_expected_reasoning ("stall");
 
-  g_assert_cmpuint (g_strv_length ((char **) names), ==, 24);
+  g_autofree char *role_only = chat_fake_server_dup_expected_content ("role-then-cut");
+
+  g_assert_cmpuint (g_strv_length ((char **) names), ==, 32);
   g_assert_true (g_strv_contains (names, "rate-limit-once"));
+  g_assert_true (g_strv_contains (names, "service-unavailable"));
+  g_assert_cmpstr (role_only, ==, "");
   g_assert_true (g_strv_contains (names, "invalid-utf8"));
   g_assert_cmpstr (normal, ==, CHAT_FAKE_CONTENT);
   g_assert_cmpstr (cut, ==, CHAT_FAKE_PARTIAL);
@@ -1193,7 +1265,36 @@ test_program_lists_scenarios (void)
   g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (out, "\nstall\n"));
+  g_assert_nonnull (strstr (out, "\nrole-then-cut\n"));
   g_assert_true (g_str_has_suffix (out, "\nfixture:NAME\n"));
+}
+
+static void
+test_program_help_lists_scenarios (void)
+{
+  const char *program = g_getenv ("LIAO_FAKE_SERVER");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char * const *names = chat_fake_server_get_scenarios ();
+
+  if (program == NULL || *program == '\0')
+    {
+      g_test_skip ("LIAO_FAKE_SERVER is not set");
+      return;
+    }
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, program, "--help", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *word = g_strdup_printf ("  %s", names[i]);
+
+      g_test_message ("scenario %s", names[i]);
+      g_assert_nonnull (strstr (out, word));
+    }
+  g_assert_nonnull (strstr (out, "fixture:NAME"));
 }
 
 #define ADD(path, func) \
@@ -1214,6 +1315,8 @@ main (int   argc,
   ADD ("/fake-server/stream/endings", test_stream_endings);
   ADD ("/fake-server/stream/ending-details", test_stream_ending_details);
   ADD ("/fake-server/stream/cut", test_cut);
+  ADD ("/fake-server/stream/cut-without-text", test_cut_without_text);
+  ADD ("/fake-server/stream/empty", test_empty_stream);
   ADD ("/fake-server/stream/stall-abandoned", test_stall_abandoned);
   ADD ("/fake-server/stream/client-leaves", test_client_leaves_midstream);
   ADD ("/fake-server/stream/slow", test_slow_pace);
@@ -1235,6 +1338,7 @@ main (int   argc,
   g_test_add_func ("/fake-server/expectations", test_expectations);
   g_test_add_func ("/fake-server/program/serve", test_program);
   g_test_add_func ("/fake-server/program/list", test_program_lists_scenarios);
+  g_test_add_func ("/fake-server/program/help", test_program_help_lists_scenarios);
 
   return g_test_run ();
 }

@@ -10,6 +10,13 @@
  * every wait: the connect time-out until the headers arrive, then the idle
  * time-out between two reads.  When it fires it cancels the attempt's own
  * GCancellable, which is how a stalled socket is abandoned at once.
+ *
+ * Every source a request adds (that timer, the wait before a retry, the
+ * reaction to a cancel) goes to the GTask's context, the thread-default one
+ * of the caller, never the global default: a caller in a worker thread or on
+ * a context of its own may never iterate that one.  For the same reason the
+ * sources are kept as GSource pointers; g_source_remove() only knows ids of
+ * the global default context.
  */
 
 #define G_LOG_DOMAIN "liao-client"
@@ -40,6 +47,7 @@ struct _ChatClient
   guint        connect_timeout;
   guint        idle_timeout;
   guint        retry_delay_ms;
+  int          n_attempts;      /* atomic: libsoup 3.2 sends from any thread */
 };
 
 G_DEFINE_FINAL_TYPE (ChatClient, chat_client, G_TYPE_OBJECT)
@@ -74,10 +82,10 @@ typedef struct {
   GCancellable  *attempt_cancellable;
   SoupMessage   *message;
   GInputStream  *input;
-  guint          timer_id;
-  guint          retry_id;
+  GSource       *timer;
+  GSource       *retry;
   gboolean       timed_out;
-  guint64        body_bytes;
+  guint64        body_bytes;      /* of this attempt's response body */
 
   BodyKind       body_kind;
   GByteArray    *whole;
@@ -93,9 +101,29 @@ static void read_next     (GTask *task);
 /* Op lifetime */
 
 static void
+clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+static GSource *
+attach_source (GTask       *task,
+               GSource     *source,
+               GSourceFunc  func,
+               gpointer     data)
+{
+  g_source_set_callback (source, func, data, NULL);
+  g_source_attach (source, g_task_get_context (task));
+  return source;
+}
+
+static void
 clear_timer (ChatSendOp *op)
 {
-  g_clear_handle_id (&op->timer_id, g_source_remove);
+  clear_source (&op->timer);
 }
 
 static void
@@ -113,13 +141,21 @@ clear_attempt (ChatSendOp *op)
   op->done_seen = FALSE;
 }
 
+/* Once the task has its result, a cancel has nothing left to stop. */
+static void
+disconnect_user_cancellable (ChatSendOp *op)
+{
+  if (op->user_cancel_id != 0)
+    g_cancellable_disconnect (op->user_cancellable, op->user_cancel_id);
+  op->user_cancel_id = 0;
+}
+
 static void
 chat_send_op_free (ChatSendOp *op)
 {
   clear_attempt (op);
-  g_clear_handle_id (&op->retry_id, g_source_remove);
-  if (op->user_cancel_id != 0)
-    g_cancellable_disconnect (op->user_cancellable, op->user_cancel_id);
+  clear_source (&op->retry);
+  disconnect_user_cancellable (op);
   g_clear_object (&op->user_cancellable);
   g_clear_object (&op->reply);
   g_clear_pointer (&op->body, g_bytes_unref);
@@ -139,6 +175,7 @@ finish_with_error (GTask  *task,
   ChatSendOp *op = g_task_get_task_data (task);
 
   clear_attempt (op);
+  disconnect_user_cancellable (op);
   if (op->reply != NULL)
     chat_reply_mark_finished (op->reply);
   g_debug ("request to %s failed: %s", op->url, error->message);
@@ -152,6 +189,7 @@ finish_ok (GTask *task)
   ChatSendOp *op = g_task_get_task_data (task);
 
   clear_attempt (op);
+  disconnect_user_cancellable (op);
   if (op->reply != NULL)
     chat_reply_mark_finished (op->reply);
   g_task_return_boolean (task, TRUE);
@@ -181,33 +219,28 @@ on_timer_expired (gpointer user_data)
 {
   ChatSendOp *op = user_data;
 
-  op->timer_id = 0;
+  /* The context holds the source while it dispatches. */
+  g_clear_pointer (&op->timer, g_source_unref);
   op->timed_out = TRUE;
   g_cancellable_cancel (op->attempt_cancellable);
   return G_SOURCE_REMOVE;
 }
 
 static void
-arm_timer (ChatSendOp *op,
-           guint       seconds)
+arm_timer (GTask *task,
+           guint  seconds)
 {
+  ChatSendOp *op = g_task_get_task_data (task);
+
   clear_timer (op);
   if (seconds > 0)
-    op->timer_id = g_timeout_add_seconds (seconds, on_timer_expired, op);
+    op->timer = attach_source (task, g_timeout_source_new_seconds (seconds),
+                               on_timer_expired, op);
 }
 
+/* Runs on the task's context, whichever thread cancelled. */
 static gboolean
-on_cancelled_while_waiting (gpointer user_data)
-{
-  GTask *task = user_data;
-
-  finish_with_error (task, chat_error_new (CHAT_ERROR_CANCELLED, 0, NULL, NULL));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_user_cancelled (GCancellable *cancellable,
-                   gpointer      user_data)
+on_cancel_due (gpointer user_data)
 {
   GTask *task = user_data;
   ChatSendOp *op = g_task_get_task_data (task);
@@ -216,11 +249,26 @@ on_user_cancelled (GCancellable *cancellable,
     g_cancellable_cancel (op->attempt_cancellable);
 
   /* Between two tries nothing is pending that a cancel would wake. */
-  if (op->retry_id != 0)
+  if (op->retry != NULL)
     {
-      g_clear_handle_id (&op->retry_id, g_source_remove);
-      g_idle_add (on_cancelled_while_waiting, task);
+      clear_source (&op->retry);
+      finish_with_error (task, chat_error_new (CHAT_ERROR_CANCELLED, 0, NULL, NULL));
     }
+  return G_SOURCE_REMOVE;
+}
+
+/* A GCancellable may be cancelled from any thread, so this only hands the
+ * cancel to the task's context; the source keeps the task alive until then. */
+static void
+on_user_cancelled (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, on_cancel_due, g_object_ref (task), g_object_unref);
+  g_source_attach (source, g_task_get_context (task));
 }
 
 /* Headers */
@@ -385,6 +433,9 @@ end_completion (GTask *task)
   delta = chat_chunk_parse_completion ((const char *) op->whole->data, op->whole->len, &error);
   if (delta == NULL)
     {
+      /* A whole error envelope under status 200 is an error answer, not a reply. */
+      if (!g_error_matches (error, CHAT_ERROR, CHAT_ERROR_PROTOCOL))
+        op->body_kind = BODY_ERROR;
       retry_or_fail (task, error);
       return;
     }
@@ -523,7 +574,7 @@ read_next (GTask *task)
 {
   ChatSendOp *op = g_task_get_task_data (task);
 
-  arm_timer (op, op->client->idle_timeout);
+  arm_timer (task, op->client->idle_timeout);
   g_input_stream_read_async (op->input, op->buffer, sizeof op->buffer, G_PRIORITY_DEFAULT,
                              op->attempt_cancellable, on_read, task);
 }
@@ -611,9 +662,19 @@ on_retry_due (gpointer user_data)
   GTask *task = user_data;
   ChatSendOp *op = g_task_get_task_data (task);
 
-  op->retry_id = 0;
+  g_clear_pointer (&op->retry, g_source_unref);
   start_attempt (task);
   return G_SOURCE_REMOVE;
+}
+
+/* Any byte of a successful response counts, even a keep-alive comment or a
+ * chunk with only the role in it: past that point a new try could answer
+ * differently from what the reader may have seen, so the partial reply is
+ * kept and the error goes with it.  An error body is no reply. */
+static gboolean
+reply_bytes_arrived (ChatSendOp *op)
+{
+  return op->body_kind != BODY_ERROR && op->body_bytes > 0;
 }
 
 static void
@@ -621,11 +682,10 @@ retry_or_fail (GTask  *task,
                GError *error)
 {
   ChatSendOp *op = g_task_get_task_data (task);
-  gboolean reply_started = op->body_kind == BODY_SSE && op->body_bytes > 0 &&
-                           op->reply != NULL && chat_reply_has_data (op->reply);
   guint delay;
 
-  if (reply_started || op->attempt >= CHAT_CLIENT_MAX_TRIES || !chat_error_is_retryable (error))
+  if (reply_bytes_arrived (op) || op->attempt >= CHAT_CLIENT_MAX_TRIES
+      || !chat_error_is_retryable (error))
     {
       finish_with_error (task, error);
       return;
@@ -635,7 +695,7 @@ retry_or_fail (GTask  *task,
   g_debug ("attempt %u failed (%s); retrying in %u ms", op->attempt, error->message, delay);
   g_error_free (error);
   clear_attempt (op);
-  op->retry_id = g_timeout_add (delay, on_retry_due, task);
+  op->retry = attach_source (task, g_timeout_source_new (delay), on_retry_due, task);
 }
 
 static void
@@ -644,11 +704,12 @@ start_attempt (GTask *task)
   ChatSendOp *op = g_task_get_task_data (task);
 
   op->attempt++;
+  g_atomic_int_inc (&op->client->n_attempts);
   if (op->reply != NULL)
     chat_reply_reset (op->reply);
   op->attempt_cancellable = g_cancellable_new ();
   op->message = build_message (op);
-  arm_timer (op, op->client->connect_timeout);
+  arm_timer (task, op->client->connect_timeout);
   soup_session_send_async (op->client->session, op->message, G_PRIORITY_DEFAULT,
                            op->attempt_cancellable, on_sent, task);
 }
@@ -662,6 +723,7 @@ create_task (ChatClient          *self,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
+  /* The task refs the caller's thread-default context: all our sources go there. */
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   ChatSendOp *op = g_new0 (ChatSendOp, 1);
 
@@ -824,6 +886,14 @@ chat_client_set_retry_delay_ms (ChatClient *self,
   g_return_if_fail (CHAT_IS_CLIENT (self));
 
   self->retry_delay_ms = milliseconds;
+}
+
+guint
+chat_client_get_n_attempts (ChatClient *self)
+{
+  g_return_val_if_fail (CHAT_IS_CLIENT (self), 0);
+
+  return (guint) g_atomic_int_get (&self->n_attempts);
 }
 
 /* GObject */

@@ -2,7 +2,10 @@
  *
  * One SoupSession for the whole program.  A reply streams in asynchronously;
  * its deltas are applied to a caller-owned ChatReply (which emits ::delta) on
- * the main context that was current when the request started.
+ * the main context that was current when the request started.  A failure
+ * that chat_error_is_retryable() allows is tried again, at most
+ * CHAT_CLIENT_MAX_TRIES times in all, but only while no byte of a reply has
+ * arrived; after that the partial reply stays and the error comes with it.
  */
 #pragma once
 
@@ -55,6 +58,9 @@ void        chat_client_list_models_async    (ChatClient          *self,
 GStrv       chat_client_list_models_finish   (ChatClient          *self,
                                               GAsyncResult        *result,
                                               GError             **error);
+
+/* Tries sent over the client's life, retries included (for tests and diagnostics). */
+guint       chat_client_get_n_attempts       (ChatClient          *self);
 
 /* Header values, exposed for tests. */
 char       *chat_client_dup_user_agent       (void);

@@ -75,8 +75,15 @@ static const struct {
   { 1312, 1313, CHAT_ERROR_RATE_LIMIT },
 };
 
-/* Overload and throttling that go away by themselves (glm-api.md §5.4). */
-static const guint retryable_server_codes[] = { 1302, 1303, 1305, 1312 };
+/* Throttling that goes away by itself within seconds (issue 2).  Not 1312
+ * ("model overloaded"), although glm-api.md §5.4 suggests it: the rule is
+ * never to retry 1308 and up, and the server asks to switch models. */
+static const guint retryable_server_codes[] = { 1302, 1303, 1305 };
+
+/* 1308 and up are plan limits, expiry and fair-use throttles: a retry
+ * within seconds cannot help, and only spends more of the quota. */
+#define FIRST_FINAL_LIMIT_CODE 1308
+#define MODEL_OVERLOADED_CODE  1312
 
 static gboolean
 parse_server_code (const char *server_code,
@@ -245,15 +252,28 @@ human_message (ChatErrorCode code,
     }
 }
 
+static gboolean
+is_server_code (const char *server_code,
+                guint       wanted)
+{
+  guint number;
+
+  return parse_server_code (server_code, &number) && number == wanted;
+}
+
 static char *
 dup_human_message (ChatErrorCode  code,
                    guint          http_status,
+                   const char    *server_code,
                    const char    *reset_time)
 {
   if (code == CHAT_ERROR_QUOTA && reset_time != NULL)
     /* Translators: %s is a date and time such as 2026-08-12 18:58:34. */
     return g_strdup_printf (_("The usage limit of your plan is reached until %s (Beijing time). Wait until then, or upgrade the plan."),
                             reset_time);
+  /* Liao does not retry it, and waiting a moment is not what the server advises. */
+  if (code == CHAT_ERROR_RATE_LIMIT && is_server_code (server_code, MODEL_OVERLOADED_CODE))
+    return g_strdup (_("This model is overloaded right now. Try again later, or choose another model in Preferences."));
   return g_strdup (human_message (code, http_status));
 }
 
@@ -285,7 +305,7 @@ chat_error_new (ChatErrorCode  code,
   ChatErrorPrivate *priv;
   GError *error;
 
-  message = dup_human_message (code, http_status, NULL);
+  message = dup_human_message (code, http_status, server_code, NULL);
   error = g_error_new_literal (CHAT_ERROR, code, message);
   priv = chat_error_get_private (error);
   g_return_val_if_fail (priv != NULL, error);
@@ -297,7 +317,7 @@ chat_error_new (ChatErrorCode  code,
   if (priv->reset_time != NULL)
     {
       g_free (error->message);
-      error->message = dup_human_message (code, http_status, priv->reset_time);
+      error->message = dup_human_message (code, http_status, server_code, priv->reset_time);
     }
   return error;
 }
@@ -530,6 +550,21 @@ is_retryable_status (guint http_status)
          || http_status == 503 || http_status == 504;
 }
 
+/* A bad request or a refused key stays so whatever code comes with it. */
+static gboolean
+is_final_status (guint http_status)
+{
+  return http_status == 400 || http_status == 401;
+}
+
+static gboolean
+is_final_server_code (guint number)
+{
+  return number == 1113 || number >= FIRST_FINAL_LIMIT_CODE;
+}
+
+/* The retry rule of issue 2: 1302, 1303, 1305, HTTP 500/502/503/504 and
+ * connection failures; never 400, 401, 1113 or 1308 and up. */
 gboolean
 chat_error_is_retryable (const GError *error)
 {
@@ -542,10 +577,16 @@ chat_error_is_retryable (const GError *error)
   /* Time-outs and cancellations have codes of their own. */
   if (error->code == CHAT_ERROR_NETWORK)
     return TRUE;
+  if (is_final_status (priv->http_status))
+    return FALSE;
   if (parse_server_code (priv->server_code, &number))
-    for (gsize i = 0; i < G_N_ELEMENTS (retryable_server_codes); i++)
-      if (number == retryable_server_codes[i])
-        return TRUE;
+    {
+      if (is_final_server_code (number))
+        return FALSE;
+      for (gsize i = 0; i < G_N_ELEMENTS (retryable_server_codes); i++)
+        if (number == retryable_server_codes[i])
+          return TRUE;
+    }
 
   /* A 5xx that carries a code saying "your request is wrong" stays wrong. */
   if (lookup_server_code (priv->server_code, &known) && known != CHAT_ERROR_SERVER)

@@ -52,6 +52,8 @@ guint       chat_error_get_http_status    (const GError  *error);
 const char *chat_error_get_server_code    (const GError  *error);
 const char *chat_error_get_server_message (const GError  *error);
 const char *chat_error_get_reset_time     (const GError  *error);
+/* 1302, 1303, 1305, HTTP 500/502/503/504 and connection failures; never
+ * 400, 401, 1113 or 1308 and up. */
 gboolean    chat_error_is_retryable       (const GError  *error);
 char       *chat_error_format_line        (const GError  *error);
 

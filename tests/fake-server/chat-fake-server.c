@@ -24,16 +24,25 @@
  *   sensitive        partial, final "sensitive" + content_filter, [DONE]
  *   length           normal, final "length" + usage, [DONE]
  *   network-error    partial, final "network_error" + usage, [DONE]
+ *   role-then-cut    one role-only chunk (no text), then the connection is
+ *                    closed mid-body: bytes arrived, but nothing to show
+ *   keep-alive-then-cut  one ": keep-alive" comment, then closed mid-body
+ *   empty-stream     200 text/event-stream whose body ends at once, empty
  *   auth             401 code "1002"
  *   balance          429 code "1113"
  *   quota            429 code 1308 (a JSON number)
  *   rate-limit-once  the first request with it per server: 429 code "1302";
  *                    later ones: normal
  *   rate-limit       429 code "1302"
+ *   frequency-limit  429 code "1303"
+ *   overloaded       429 code "1312" (model overloaded, switch model)
  *   server-error     500 code "500"
  *   html-error       502 with a text/html body
+ *   service-unavailable  503 with a text/html body
+ *   gateway-timeout  504 with a text/html body
  *   wrong-type       200 application/json with an error envelope code "1305"
  *   model-not-found  400 code "1211"
+ *   invalid-parameter  400 code "1214"
  *   big              CHAT_FAKE_BIG_SIZE of content in ~20 byte deltas, sent
  *                    in batches of events, final "stop" + usage, [DONE]
  *   invalid-utf8     content events, one holding raw invalid UTF-8 bytes
@@ -46,6 +55,8 @@
  * "1001", and a body that is not a chat request 400 "1214".  "stream":false
  * gets one chat.completion JSON with the normal texts.  GET .../models lists
  * models, or answers the error of ?scenario=NAME / the default scenario.
+ * Every request is recorded with the monotonic time it arrived, so tests
+ * can check the client's back-off between tries.
  */
 #include "chat-fake-server.h"
 
@@ -456,6 +467,30 @@ build_network_error (EventWriter *w)
   writer_add_raw_event (w, "[DONE]");
 }
 
+/* What some servers send first: the role, without any text yet. */
+static void
+build_role_only (EventWriter *w)
+{
+  if (w->pieces != NULL)
+    writer_add_chunk (w, "\"delta\":{\"role\":\"assistant\",\"content\":\"\"}", "");
+}
+
+/* A comment line: bytes of the stream that carry no event at all. */
+static void
+build_keep_alive (EventWriter *w)
+{
+  if (w->pieces == NULL)
+    return;
+  g_string_append (w->batch, ": keep-alive\n\n");
+  writer_flush (w);
+}
+
+/* The headers of a stream, then a body that ends before its first byte. */
+static void
+build_nothing (EventWriter *w)
+{
+}
+
 static void
 build_big (EventWriter *w)
 {
@@ -501,6 +536,9 @@ static const Scenario scenarios[] = {
   { "sensitive", .build = build_sensitive },
   { "length", .build = build_length },
   { "network-error", .build = build_network_error },
+  { "role-then-cut", .build = build_role_only, .ending = ENDING_CUT },
+  { "keep-alive-then-cut", .build = build_keep_alive, .ending = ENDING_CUT },
+  { "empty-stream", .build = build_nothing },
   { "auth", SOUP_STATUS_UNAUTHORIZED, "1002",
     "Authorization Token is invalid, please ensure that the Authorization Token is correctly provided." },
   { "balance", STATUS_TOO_MANY_REQUESTS, "1113",
@@ -511,11 +549,17 @@ static const Scenario scenarios[] = {
   { "rate-limit-once", STATUS_TOO_MANY_REQUESTS, "1302", "Rate limit reached for requests",
     .flags = SCENARIO_ONCE, .build = build_normal },
   { "rate-limit", STATUS_TOO_MANY_REQUESTS, "1302", "Rate limit reached for requests" },
+  { "frequency-limit", STATUS_TOO_MANY_REQUESTS, "1303", "Request frequency is too high" },
+  { "overloaded", STATUS_TOO_MANY_REQUESTS, "1312",
+    "The model is currently overloaded, please try again later or switch to glm-4.5-air" },
   { "server-error", SOUP_STATUS_INTERNAL_SERVER_ERROR, "500", "Internal error" },
   { "html-error", SOUP_STATUS_BAD_GATEWAY },
+  { "service-unavailable", SOUP_STATUS_SERVICE_UNAVAILABLE },
+  { "gateway-timeout", SOUP_STATUS_GATEWAY_TIMEOUT },
   { "wrong-type", SOUP_STATUS_OK, "1305",
     "The service may be temporarily overloaded, please try again later" },
   { "model-not-found", SOUP_STATUS_BAD_REQUEST, "1211", "Unknown Model, please check the model code." },
+  { "invalid-parameter", SOUP_STATUS_BAD_REQUEST, "1214", "max_tokens参数非法" },
   { "big", .build = build_big },
   { "invalid-utf8", .build = build_invalid_utf8 },
 };
@@ -609,18 +653,18 @@ reply_error (SoupServerMessage *msg,
   reply_error_full (msg, status, code, FALSE, message);
 }
 
+/* The page nginx shows when the service behind it fails. */
 static void
 reply_html_error (SoupServerMessage *msg,
                   guint              status)
 {
-  static const char page[] =
-    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-    "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
-    "</body>\r\n</html>\r\n";
+  const char *phrase = soup_status_get_phrase (status);
+  char *page = g_strdup_printf ("<html>\r\n<head><title>%u %s</title></head>\r\n<body>\r\n"
+                                "<center><h1>%u %s</h1></center>\r\n<hr><center>nginx</center>\r\n"
+                                "</body>\r\n</html>\r\n", status, phrase, status, phrase);
 
   soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC,
-                                    page, strlen (page));
+  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_TAKE, page, strlen (page));
 }
 
 /* Answers the scenario's HTTP error, if it has one to give now. */
@@ -665,6 +709,7 @@ record_request (ChatFakeServer    *self,
   SoupMessageHeadersIter iter;
   const char *name, *value;
 
+  request->received_at = g_get_monotonic_time ();
   request->method = g_strdup (soup_server_message_get_method (msg));
   request->path = g_strdup (path);
   request->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);

@@ -40,8 +40,10 @@ G_DECLARE_FINAL_TYPE (ChatFakeServer, chat_fake_server, CHAT, FAKE_SERVER, GObje
 /* The "big" scenario streams at least this many bytes of content. */
 #define CHAT_FAKE_BIG_SIZE (5 * 1000 * 1000)
 
-/* One recorded request; path is without the query. */
+/* One recorded request; path is without the query, received_at is
+ * g_get_monotonic_time() when it arrived. */
 typedef struct {
+  gint64              received_at;
   char               *method;
   char               *path;
   SoupMessageHeaders *headers;

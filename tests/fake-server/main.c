@@ -8,6 +8,7 @@
 #include <glib-unix.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "chat-fake-server.h"
@@ -60,14 +61,37 @@ print_scenarios (void)
   printf ("fixture:NAME\n");
 }
 
+/* --help names every scenario, from the same table --list-scenarios prints. */
+static char *
+dup_scenarios_description (void)
+{
+  const char * const *names = chat_fake_server_get_scenarios ();
+  GString *text = g_string_new ("Scenarios (\"scenario:NAME\" in the last user message, else --scenario):\n");
+  gsize line_start = text->len;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (text->len - line_start + 2 + strlen (names[i]) > 78)
+        {
+          g_string_append_c (text, '\n');
+          line_start = text->len;
+        }
+      g_string_append_printf (text, "  %s", names[i]);
+    }
+  g_string_append (text, "  fixture:NAME");
+  return g_string_free (text, FALSE);
+}
+
 static gboolean
 parse_options (int     *argc,
                char  ***argv,
                GError **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autofree char *description = dup_scenarios_description ();
 
   g_option_context_set_summary (context, "A fake of the GLM chat-completions API, for tests.");
+  g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, error))
     return FALSE;
