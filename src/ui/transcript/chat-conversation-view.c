@@ -133,12 +133,29 @@ get_vadjustment (ChatConversationView *self)
   return gtk_scrolled_window_get_vadjustment (self->scroller);
 }
 
+static gboolean
+is_at_bottom (ChatConversationView *self)
+{
+  GtkAdjustment *adjustment = get_vadjustment (self);
+  double bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  return gtk_adjustment_get_value (adjustment) >= bottom - FOLLOW_EPSILON;
+}
+
+/* "Jump to latest" only where there is something below to jump to: a
+ * search hit in a short conversation leaves nothing to scroll. */
+static void
+update_jump_button (ChatConversationView *self)
+{
+  gtk_revealer_set_reveal_child (self->jump_revealer, !self->following && !is_at_bottom (self));
+}
+
 static void
 set_following (ChatConversationView *self,
                gboolean              following)
 {
   self->following = following;
-  gtk_revealer_set_reveal_child (self->jump_revealer, !following);
+  update_jump_button (self);
 }
 
 static void
@@ -187,6 +204,8 @@ on_adjustment_changed (ChatConversationView *self)
   self->layout_frame = frame_counter (self);
   if (self->following)
     request_frame (self);
+  else
+    update_jump_button (self);
 }
 
 /* The reader leaves the bottom by scrolling up; the list moving the view
@@ -202,6 +221,8 @@ on_value_changed (ChatConversationView *self)
     set_following (self, TRUE);
   else if (value < self->last_value && self->layout_frame != frame_counter (self))
     set_following (self, FALSE);
+  else if (!self->following)
+    update_jump_button (self);
   self->last_value = value;
 }
 
