@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
@@ -354,9 +355,25 @@ thinking_from_node (JsonNode *node)
   return CHAT_THINKING_DEFAULT;
 }
 
+/* Whether @object's member @name is a number (1 or 1.0), and which. */
+static gboolean
+get_number (JsonObject *object,
+            const char *name,
+            double     *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  GType type = node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_double (node);
+  return !isnan (*value);
+}
+
 /* The conversation's "parameters" JSON: temperature, top_p, max_tokens,
  * thinking ({"type":"enabled"}, "enabled" or a boolean).  Anything else,
- * or a value of the wrong type, is left to the server's default. */
+ * or a value of the wrong type (a null, say), is left to the server's
+ * default. */
 static void
 apply_parameters (ChatRequest *request,
                   const char  *parameters)
@@ -364,17 +381,18 @@ apply_parameters (ChatRequest *request,
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
   JsonNode *thinking;
+  double value;
 
   if (parameters == NULL || (root = json_from_string (parameters, NULL)) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (root))
     return;
   object = json_node_get_object (root);
-  if (json_object_has_member (object, "temperature"))
-    chat_request_set_temperature (request, json_object_get_double_member_with_default (object, "temperature", 1.0));
-  if (json_object_has_member (object, "top_p"))
-    chat_request_set_top_p (request, json_object_get_double_member_with_default (object, "top_p", 1.0));
-  if (json_object_get_int_member_with_default (object, "max_tokens", 0) > 0)
-    chat_request_set_max_tokens (request, json_object_get_int_member (object, "max_tokens"));
+  if (get_number (object, "temperature", &value))
+    chat_request_set_temperature (request, value);
+  if (get_number (object, "top_p", &value))
+    chat_request_set_top_p (request, value);
+  if (get_number (object, "max_tokens", &value) && value >= 1 && value <= G_MAXINT32)
+    chat_request_set_max_tokens (request, (gint64) value);
   thinking = json_object_get_member (object, "thinking");
   if (thinking != NULL)
     chat_request_set_thinking (request, thinking_from_node (thinking));

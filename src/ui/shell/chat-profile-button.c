@@ -23,6 +23,8 @@ struct _ChatProfileButton
   char       *profile_id;
   /* profile id -> the check mark of its row */
   GHashTable *checks;
+  /* The rows of the custom profiles, after the built-in ones (borrowed). */
+  GPtrArray  *custom_rows;
 };
 
 G_DEFINE_FINAL_TYPE (ChatProfileButton, chat_profile_button, GTK_TYPE_WIDGET)
@@ -41,6 +43,17 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/* One line, cut at the end: a long URL must not widen the popover; the
+ * tooltip has all of it. */
+static void
+set_url_subtitle (AdwActionRow *row,
+                  const char   *base_url)
+{
+  adw_action_row_set_subtitle (row, base_url);
+  adw_action_row_set_subtitle_lines (row, 1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row), base_url);
+}
+
 static GtkWidget *
 create_row (ChatProfileButton *self,
             ChatProfile       *profile)
@@ -48,10 +61,14 @@ create_row (ChatProfileButton *self,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
 
+  /* Custom names and URLs are typed by the user: plain text, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), chat_profile_get_name (profile));
   if (chat_profile_get_is_coding (profile))
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                  _("The vendor allows this plan for coding use only"));
+  else if (!chat_profile_get_is_builtin (profile))
+    set_url_subtitle (ADW_ACTION_ROW (row), chat_profile_get_base_url (profile));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_widget_set_opacity (check, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), check);
@@ -70,6 +87,32 @@ update_checks (ChatProfileButton *self)
   g_hash_table_iter_init (&iter, self->checks);
   while (g_hash_table_iter_next (&iter, &id, &check))
     gtk_widget_set_opacity (check, g_strcmp0 (id, self->profile_id) == 0 ? 1 : 0);
+}
+
+static void
+remove_custom_rows (ChatProfileButton *self)
+{
+  for (guint i = 0; i < self->custom_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->custom_rows, i);
+
+      g_hash_table_remove (self->checks, g_object_get_data (G_OBJECT (row), "profile-id"));
+      gtk_list_box_remove (self->list_box, row);
+    }
+  g_ptr_array_set_size (self->custom_rows, 0);
+}
+
+static void
+add_builtin_rows (ChatProfileButton *self)
+{
+  const char * const *ids = chat_profile_get_builtin_ids ();
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(ChatProfile) profile = chat_profile_lookup_builtin (ids[i]);
+
+      gtk_list_box_append (self->list_box, create_row (self, profile));
+    }
 }
 
 static void
@@ -105,6 +148,7 @@ chat_profile_button_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CHAT_TYPE_PROFILE_BUTTON);
   g_clear_pointer (&self->checks, g_hash_table_unref);
+  g_clear_pointer (&self->custom_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (chat_profile_button_parent_class)->dispose (object);
 }
@@ -149,17 +193,11 @@ chat_profile_button_class_init (ChatProfileButtonClass *klass)
 static void
 chat_profile_button_init (ChatProfileButton *self)
 {
-  const char * const *ids = chat_profile_get_builtin_ids ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->checks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; ids[i] != NULL; i++)
-    {
-      g_autoptr(ChatProfile) profile = chat_profile_lookup_builtin (ids[i]);
-
-      gtk_list_box_append (self->list_box, create_row (self, profile));
-    }
+  self->custom_rows = g_ptr_array_new ();
+  add_builtin_rows (self);
 }
 
 GtkWidget *
@@ -200,4 +238,23 @@ chat_profile_button_activate_profile (ChatProfileButton *self,
 
   chat_profile_button_set_profile_id (self, profile_id);
   g_signal_emit (self, signals[PROFILE_ACTIVATED], 0, profile_id);
+}
+
+/* The custom rows are replaced whole: the list changes only when
+ * Preferences edits it. */
+void
+chat_profile_button_set_custom_profiles (ChatProfileButton *self,
+                                         GPtrArray         *profiles)
+{
+  g_return_if_fail (CHAT_IS_PROFILE_BUTTON (self));
+
+  remove_custom_rows (self);
+  for (guint i = 0; profiles != NULL && i < profiles->len; i++)
+    {
+      GtkWidget *row = create_row (self, g_ptr_array_index (profiles, i));
+
+      g_ptr_array_add (self->custom_rows, row);
+      gtk_list_box_append (self->list_box, row);
+    }
+  update_checks (self);
 }

@@ -1,8 +1,8 @@
 /* chat-profile-button.h: the header's endpoint profile switcher
  *
  * A menu of the built-in profiles (General and Coding Plan, on
- * open.bigmodel.cn and on Z.ai); the Coding Plan ones say that the vendor
- * allows them for coding use only.
+ * open.bigmodel.cn and on Z.ai), then the custom ones with their base URL;
+ * the Coding Plan ones say that the vendor allows them for coding use only.
  */
 #pragma once
 
@@ -22,6 +22,10 @@ void        chat_profile_button_set_profile_id (ChatProfileButton *self,
 /* Chooses @profile_id as the user does: marks it and emits ::profile-activated. */
 void        chat_profile_button_activate_profile (ChatProfileButton *self,
                                                 const char        *profile_id);
+
+/* Lists @profiles (ChatProfile; NULL: none) after the built-in ones. */
+void        chat_profile_button_set_custom_profiles (ChatProfileButton *self,
+                                                GPtrArray         *profiles);
 
 /* Signals:
  *   "profile-activated" (const char *profile_id): the user chose a profile.

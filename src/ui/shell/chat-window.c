@@ -8,11 +8,14 @@
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 
 #include "chat-conversation-settings.h"
 #include "chat-error.h"
 #include "chat-model-button.h"
 #include "chat-profile-button.h"
+#include "chat-profile-settings.h"
+#include "chat-request.h"
 #include "chat-secrets.h"
 #include "chat-sidebar.h"
 #include "chat-welcome-page.h"
@@ -50,6 +53,9 @@ struct _ChatWindow
   GHashTable           *server_models;
   /* profile ids whose model list was asked for */
   GHashTable           *models_requested;
+  /* The usable custom profiles (ChatProfile), refilled in place when the
+   * setting changes: the view's profile lookup shares this array. */
+  GPtrArray            *custom_profiles;
   GCancellable         *cancellable;
 };
 
@@ -73,13 +79,37 @@ current_profile_id (ChatWindow *self)
   return id != NULL && *id != '\0' ? id : FALLBACK_PROFILE;
 }
 
-/* The shown conversation's profile; an unknown id falls back to General. */
+/* A ChatProfileLookupFunc over @user_data, an array of custom profiles:
+ * a new built-in profile, or a reference to the custom one, or NULL. */
+static ChatProfile *
+lookup_profile (const char *profile_id,
+                gpointer    user_data)
+{
+  GPtrArray *customs = user_data;
+  ChatProfile *builtin = profile_id != NULL ? chat_profile_lookup_builtin (profile_id) : NULL;
+
+  if (builtin != NULL || profile_id == NULL)
+    return builtin;
+  for (guint i = 0; i < customs->len; i++)
+    if (g_str_equal (chat_profile_get_id (g_ptr_array_index (customs, i)), profile_id))
+      return g_object_ref (g_ptr_array_index (customs, i));
+  return NULL;
+}
+
+/* @profile_id's profile; an unknown id falls back to General. */
+static ChatProfile *
+dup_profile (ChatWindow *self,
+             const char *profile_id)
+{
+  ChatProfile *profile = lookup_profile (profile_id, self->custom_profiles);
+
+  return profile != NULL ? profile : chat_profile_lookup_builtin (FALLBACK_PROFILE);
+}
+
 static ChatProfile *
 dup_current_profile (ChatWindow *self)
 {
-  ChatProfile *profile = chat_profile_lookup_builtin (current_profile_id (self));
-
-  return profile != NULL ? profile : chat_profile_lookup_builtin (FALLBACK_PROFILE);
+  return dup_profile (self, current_profile_id (self));
 }
 
 static gint64
@@ -105,14 +135,16 @@ update_welcome (ChatWindow *self)
 }
 
 typedef struct {
-  ChatWindow *self;
-  char       *profile_id;
+  ChatWindow  *self;
+  ChatProfile *profile;
+  char        *profile_id;
 } ModelsRequest;
 
 static void
 models_request_free (ModelsRequest *request)
 {
   g_object_unref (request->self);
+  g_object_unref (request->profile);
   g_free (request->profile_id);
   g_free (request);
 }
@@ -151,8 +183,8 @@ on_models_key_found (GObject      *source,
 {
   ModelsRequest *request = user_data;
   ChatWindow *self = request->self;
+  ChatProfile *profile = request->profile;
   g_autoptr(GError) error = NULL;
-  g_autoptr(ChatProfile) profile = chat_profile_lookup_builtin (request->profile_id);
   g_autofree char *key = chat_secrets_lookup_key_finish (result, NULL, NULL, &error);
 
   gboolean cancelled = g_cancellable_is_cancelled (self->cancellable);
@@ -188,6 +220,7 @@ request_models (ChatWindow  *self,
   g_hash_table_add (self->models_requested, g_strdup (id));
   request = g_new0 (ModelsRequest, 1);
   request->self = g_object_ref (self);
+  request->profile = g_object_ref (profile);
   request->profile_id = g_strdup (id);
   chat_secrets_lookup_key_async (profile, self->cancellable, on_models_key_found, request);
 }
@@ -236,23 +269,54 @@ update_header (ChatWindow *self)
   update_models (self, profile);
 }
 
+/* The request defaults of Preferences as the conversation's parameters
+ * JSON (the members chat-exchange.c reads), leaving out each key at its
+ * "leave it to the model" value; NULL when all are. */
+static char *
+dup_default_parameters (GSettings *settings)
+{
+  g_autoptr(JsonObject) parameters = json_object_new ();
+  g_autoptr(JsonNode) root = NULL;
+  double temperature = g_settings_get_double (settings, "temperature");
+  double top_p = g_settings_get_double (settings, "top-p");
+  int max_tokens = g_settings_get_int (settings, "max-tokens");
+  int thinking = g_settings_get_enum (settings, "thinking");
+
+  if (temperature >= 0.0)
+    json_object_set_double_member (parameters, "temperature", temperature);
+  if (top_p >= 0.01)
+    json_object_set_double_member (parameters, "top_p", top_p);
+  if (max_tokens > 0)
+    json_object_set_int_member (parameters, "max_tokens", max_tokens);
+  if (thinking == CHAT_THINKING_ENABLED || thinking == CHAT_THINKING_DISABLED)
+    json_object_set_string_member (parameters, "thinking",
+                                   thinking == CHAT_THINKING_ENABLED ? "enabled" : "disabled");
+  if (json_object_get_size (parameters) == 0)
+    return NULL;
+  root = json_node_init_object (json_node_alloc (), parameters);
+  return json_to_string (root, FALSE);
+}
+
 /* default-profile (an id no profile has counts as General) and its model
- * in default-models. */
+ * in default-models, then the request defaults and the system prompt: they
+ * become the conversation's own, which its settings popover can change. */
 static void
 apply_defaults (ChatWindow       *self,
                 ChatConversation *conversation)
 {
   g_autofree char *id = g_settings_get_string (self->settings, "default-profile");
-  g_autoptr(ChatProfile) profile = chat_profile_lookup_builtin (id);
+  g_autoptr(ChatProfile) profile = dup_profile (self, id);
   g_autoptr(GVariant) models = g_settings_get_value (self->settings, "default-models");
+  g_autofree char *parameters = dup_default_parameters (self->settings);
+  g_autofree char *prompt = g_settings_get_string (self->settings, "system-prompt");
   const char *model = NULL;
 
-  if (profile == NULL)
-    profile = chat_profile_lookup_builtin (FALLBACK_PROFILE);
   if (!g_variant_lookup (models, chat_profile_get_id (profile), "&s", &model) || *model == '\0')
     model = chat_profile_get_default_model (profile);
   chat_conversation_set_profile (conversation, chat_profile_get_id (profile));
   chat_conversation_set_model (conversation, model);
+  chat_conversation_set_parameters (conversation, parameters);
+  chat_conversation_set_system_prompt (conversation, *prompt != '\0' ? prompt : NULL);
 }
 
 static void
@@ -717,6 +781,37 @@ set_help_overlay (ChatWindow *self)
                                            GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
 }
 
+/* For g_hash_table_foreach_remove on tables keyed by profile id. */
+static gboolean
+is_custom_id (gpointer key,
+              gpointer value,
+              gpointer user_data)
+{
+  return !g_strv_contains (chat_profile_get_builtin_ids (), key);
+}
+
+static void
+load_custom_profiles (ChatWindow *self)
+{
+  g_autoptr(GPtrArray) loaded = chat_profile_settings_load_custom (self->settings);
+
+  g_ptr_array_set_size (self->custom_profiles, 0);
+  g_ptr_array_extend_and_steal (self->custom_profiles, g_steal_pointer (&loaded));
+  chat_profile_button_set_custom_profiles (self->profile_button, self->custom_profiles);
+}
+
+/* A custom profile's base URL may have changed: its model list is asked
+ * for again. */
+static void
+on_custom_profiles_changed (ChatWindow *self)
+{
+  load_custom_profiles (self);
+  g_hash_table_foreach_remove (self->server_models, is_custom_id, NULL);
+  g_hash_table_foreach_remove (self->models_requested, is_custom_id, NULL);
+  update_header (self);
+  update_welcome (self);
+}
+
 static void
 chat_window_constructed (GObject *object)
 {
@@ -735,6 +830,13 @@ chat_window_constructed (GObject *object)
   g_signal_connect_object (self->view, "reply-finished",
                            G_CALLBACK (on_reply_finished), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_changed), NULL);
+  /* The view keeps the array, not a pointer back to the window. */
+  chat_conversation_view_set_profile_lookup (self->view, lookup_profile,
+                                             g_ptr_array_ref (self->custom_profiles),
+                                             (GDestroyNotify) g_ptr_array_unref);
+  load_custom_profiles (self);
+  g_signal_connect_object (self->settings, "changed::custom-profiles",
+                           G_CALLBACK (on_custom_profiles_changed), self, G_CONNECT_SWAPPED);
 
   set_help_overlay (self);
   chat_sidebar_set_store (self->sidebar, self->store);
@@ -820,6 +922,7 @@ chat_window_finalize (GObject *object)
   g_array_unref (self->pending_deletes);
   g_hash_table_unref (self->server_models);
   g_hash_table_unref (self->models_requested);
+  g_ptr_array_unref (self->custom_profiles);
 
   G_OBJECT_CLASS (chat_window_parent_class)->finalize (object);
 }
@@ -915,6 +1018,7 @@ chat_window_init (ChatWindow *self)
   self->pending_deletes = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->server_models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   self->models_requested = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->custom_profiles = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 ChatWindow *

@@ -2,7 +2,10 @@
  *
  * A leaflet of the sidebar (conversations and search) and the conversation
  * pane (header with title, profile and model; the ChatConversationView),
- * folding to one pane when narrow.  Deleting a conversation hides it at
+ * folding to one pane when narrow.  The header's profiles are the built-in
+ * ones and the custom ones of Preferences; a new conversation takes the
+ * defaults of Preferences (profile, model, request parameters and system
+ * prompt) as its own settings.  Deleting a conversation hides it at
  * once and deletes it for good when its Undo toast goes away, or when the
  * window does.
  */

@@ -7,11 +7,14 @@
 #include "config.h"
 
 #include <string.h>
+#include <json-glib/json-glib.h>
 
+#include "chat-composer.h"
 #include "chat-conversation-settings.h"
 #include "chat-fake-server.h"
 #include "chat-model-button.h"
 #include "chat-profile-button.h"
+#include "chat-request.h"
 #include "chat-secrets.h"
 #include "chat-sidebar.h"
 #include "chat-sidebar-item.h"
@@ -28,6 +31,8 @@ typedef struct {
   ChatFakeServer *server;
   char           *base_url;
   ChatWindow     *window;
+  /* The chat requests (POST) the fake server is to have seen. */
+  guint           n_posts_wanted;
   gint64          pinned;
   gint64          rust;
   gint64          weekend;
@@ -996,6 +1001,343 @@ test_copy_last_reply (Fixture       *f,
   g_assert_cmpstr (g_value_get_string (&value), ==, weekend_messages[1]);
 }
 
+/* --- requests through the window ----------------------------------------- */
+
+/* The fake server's chat requests; model lists (GET) are left out. */
+static GPtrArray *
+dup_posts (Fixture *f)
+{
+  GPtrArray *requests = chat_fake_server_get_requests (f->server);
+  GPtrArray *posts = g_ptr_array_new ();
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      ChatFakeRequest *request = g_ptr_array_index (requests, i);
+
+      if (g_str_equal (request->method, "POST"))
+        g_ptr_array_add (posts, request);
+    }
+  return posts;
+}
+
+static gboolean
+reply_done (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr(GPtrArray) posts = dup_posts (f);
+  ChatConversation *conversation = chat_conversation_view_get_conversation (view (f));
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (conversation));
+
+  return posts->len == f->n_posts_wanted && !chat_conversation_view_get_busy (view (f)) && n_items > 0 &&
+         chat_message_get_state (chat_conversation_get_message (conversation, n_items - 1))
+           != CHAT_MESSAGE_STATE_STREAMING;
+}
+
+/* Sends @text as the composer's Send button does; returns once the reply,
+ * the fake server's chat request number @n_posts, has ended. */
+static void
+send_question (Fixture    *f,
+               const char *text,
+               guint       n_posts)
+{
+  ChatComposer *composer = CHAT_COMPOSER (shell_test_find_widget (GTK_WIDGET (view (f)), CHAT_TYPE_COMPOSER,
+                                                                  NULL, NULL));
+
+  chat_composer_set_text (composer, text);
+  f->n_posts_wanted = n_posts;
+  g_signal_emit_by_name (composer, "send");
+  shell_test_wait_until (reply_done, f, TIMEOUT_MS, "the reply");
+}
+
+static ChatFakeRequest *
+nth_post (Fixture *f,
+          guint    n)
+{
+  g_autoptr(GPtrArray) posts = dup_posts (f);
+
+  g_assert_cmpuint (n, <, posts->len);
+  return g_ptr_array_index (posts, n);
+}
+
+static JsonObject *
+parse_body (ChatFakeRequest *request)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (request->body, &size);
+
+  json_parser_load_from_data (parser, data, size, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* "user:text|assistant:text|…" */
+static char *
+describe_messages (JsonObject *body)
+{
+  JsonArray *messages = json_object_get_array_member (body, "messages");
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonObject *message = json_array_get_object_element (messages, i);
+
+      g_string_append_printf (text, "%s%s:%s", i > 0 ? "|" : "",
+                              json_object_get_string_member (message, "role"),
+                              json_object_get_string_member (message, "content"));
+    }
+  return g_strdup (text->str);
+}
+
+/* "Title|Title|…" of the profile switcher's rows. */
+static char *
+describe_profile_rows (Fixture *f)
+{
+  GtkWidget *list_box = template_child (child (f, "profile_button"), CHAT_TYPE_PROFILE_BUTTON, "list_box");
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list_box); row != NULL; row = gtk_widget_get_next_sibling (row))
+    g_string_append_printf (text, "%s%s", text->len > 0 ? "|" : "",
+                            adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  return g_strdup (text->str);
+}
+
+static void
+set_custom_profiles (GSettings          *settings,
+                     const char * const *entries)
+{
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(sss)"));
+
+  for (guint i = 0; entries[i] != NULL; i += 3)
+    g_variant_builder_add (&builder, "(sss)", entries[i], entries[i + 1], entries[i + 2]);
+  g_settings_set_value (settings, "custom-profiles", g_variant_builder_end (&builder));
+}
+
+static void
+store_key (ChatProfile *profile,
+           const char  *key)
+{
+  g_autoptr(GError) error = NULL;
+
+  chat_secrets_store_key (profile, key, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+has_models_request (Fixture    *f,
+                    const char *path,
+                    const char *authorization)
+{
+  GPtrArray *requests = chat_fake_server_get_requests (f->server);
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      ChatFakeRequest *request = g_ptr_array_index (requests, i);
+
+      if (g_str_equal (request->method, "GET") && g_str_equal (request->path, path) &&
+          g_strcmp0 (soup_message_headers_get_one (request->headers, "Authorization"), authorization) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+beta_models_requested (gpointer data)
+{
+  return has_models_request (data, "/api/coding/paas/v4/models", "Bearer key-beta");
+}
+
+/* Two custom profiles on the fake server, at the general and the coding
+ * path, each with its own key: switching the conversation's profile in the
+ * header moves the next request, and its key, and keeps the history. */
+static void
+test_profile_switch_endpoint (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *alpha_url = chat_fake_server_dup_url (f->server, "/api/paas/v4");
+  g_autofree char *beta_url = chat_fake_server_dup_url (f->server, "/api/coding/paas/v4");
+  g_autofree char *gamma_url = chat_fake_server_dup_url (f->server, "/gamma/v1");
+  g_autoptr(ChatProfile) alpha = chat_profile_new_custom ("alpha", "Alpha", alpha_url, NULL);
+  /* Names are the user's: plain text, not markup. */
+  g_autoptr(ChatProfile) beta = chat_profile_new_custom ("beta", "Beta <&> 测试", beta_url, NULL);
+  g_autoptr(ChatConversation) stored = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *changed_rows = NULL;
+  g_autofree char *history = NULL;
+  ChatProfileButton *button;
+  ChatConversation *conversation;
+  ChatFakeRequest *request;
+
+  store_key (alpha, "key-alpha");
+  store_key (beta, "key-beta");
+  set_custom_profiles (settings, (const char *[]) { "alpha", "Alpha", alpha_url,
+                                                    "beta", "Beta <&> 测试", beta_url, NULL });
+  /* A custom default profile is taken, not turned into General. */
+  g_settings_set_string (settings, "default-profile", "alpha");
+  open_window (f, 1000, NULL);
+  button = child (f, "profile_button");
+
+  rows = describe_profile_rows (f);
+  g_assert_cmpstr (rows, ==, "General (open.bigmodel.cn)|Coding Plan (open.bigmodel.cn)|"
+                             "Z.ai General|Z.ai Coding Plan|Alpha|Beta <&> 测试");
+  conversation = chat_conversation_view_get_conversation (view (f));
+  g_assert_cmpstr (chat_conversation_get_profile (conversation), ==, "alpha");
+  g_assert_cmpstr (chat_profile_button_get_profile_id (button), ==, "alpha");
+  g_assert_cmpstr (subtitle (f), ==, "Alpha");
+  screenshot_popover (template_child (button, CHAT_TYPE_PROFILE_BUTTON, "popover"), "profile-popover-custom");
+
+  send_question (f, "First question, on Alpha", 1);
+  chat_profile_button_activate_profile (button, "beta");
+  g_assert_cmpstr (subtitle (f), ==, "Beta <&> 测试");
+  /* The model list comes from the custom profile's server too. */
+  shell_test_wait_until (beta_models_requested, f, TIMEOUT_MS, "Beta's model list");
+  send_question (f, "Second question, on Beta", 2);
+
+  request = nth_post (f, 0);
+  g_assert_cmpstr (request->path, ==, "/api/paas/v4/chat/completions");
+  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==, "Bearer key-alpha");
+  request = nth_post (f, 1);
+  g_assert_cmpstr (request->path, ==, "/api/coding/paas/v4/chat/completions");
+  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==, "Bearer key-beta");
+  body = parse_body (request);
+  history = describe_messages (body);
+  g_assert_cmpstr (history, ==, "user:First question, on Alpha|assistant:" CHAT_FAKE_CONTENT
+                                "|user:Second question, on Beta");
+
+  stored = load (f, chat_conversation_view_get_conversation_id (view (f)));
+  g_assert_cmpstr (chat_conversation_get_profile (stored), ==, "beta");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (stored)), ==, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (chat_conversation_view_get_conversation (view (f)))),
+                    ==, 4);
+
+  /* The switcher follows the setting. */
+  set_custom_profiles (settings, (const char *[]) { "gamma", "Gamma", gamma_url, NULL });
+  changed_rows = describe_profile_rows (f);
+  g_assert_cmpstr (changed_rows, ==, "General (open.bigmodel.cn)|Coding Plan (open.bigmodel.cn)|"
+                                     "Z.ai General|Z.ai Coding Plan|Gamma");
+
+  chat_secrets_clear_key (alpha, NULL);
+  chat_secrets_clear_key (beta, NULL);
+  g_settings_reset (settings, "custom-profiles");
+  g_settings_reset (settings, "default-profile");
+}
+
+static void
+assert_number (JsonObject *object,
+               const char *name,
+               double      expected)
+{
+  g_assert_true (json_object_has_member (object, name));
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, name), expected, 1e-9);
+}
+
+static void
+set_request_defaults (GSettings *settings)
+{
+  g_settings_set_double (settings, "temperature", 0.3);
+  g_settings_set_double (settings, "top-p", 0.8);
+  g_settings_set_int (settings, "max-tokens", 512);
+  g_settings_set_enum (settings, "thinking", CHAT_THINKING_DISABLED);
+  g_settings_set_string (settings, "system-prompt", "你是一位简洁的助手。Answer briefly.");
+}
+
+static void
+reset_request_defaults (GSettings *settings)
+{
+  static const char * const keys[] = { "temperature", "top-p", "max-tokens", "thinking", "system-prompt" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+/* The settings popover shows the defaults a new conversation took. */
+static void
+assert_popover_shows_defaults (Fixture *f)
+{
+  GtkMenuButton *button = child (f, "settings_button");
+  GtkPopover *popover = gtk_menu_button_get_popover (button);
+  GtkTextBuffer *buffer;
+  g_autofree char *prompt = NULL;
+  GtkTextIter start, end;
+
+  gtk_menu_button_popup (button);
+  shell_test_settle (200);
+  g_assert_false (gtk_check_button_get_active (template_child (popover, CHAT_TYPE_CONVERSATION_SETTINGS,
+                                                               "temperature_default_check")));
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (template_child (popover, CHAT_TYPE_CONVERSATION_SETTINGS,
+                                                                             "temperature_spin")), 0.3, 1e-9);
+  g_assert_cmpuint (gtk_drop_down_get_selected (template_child (popover, CHAT_TYPE_CONVERSATION_SETTINGS,
+                                                                "thinking_dropdown")), ==, 2);
+  buffer = gtk_text_view_get_buffer (template_child (popover, CHAT_TYPE_CONVERSATION_SETTINGS, "system_prompt_view"));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  prompt = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (prompt, ==, "你是一位简洁的助手。Answer briefly.");
+  gtk_menu_button_popdown (button);
+  shell_test_settle (100);
+}
+
+/* Preferences' request defaults go into a new conversation, and from it
+ * into the request; at their "unset" values nothing is sent. */
+static void
+test_default_parameters (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(JsonObject) odd = NULL;
+  g_autofree char *messages = NULL;
+  g_autofree char *plain_messages = NULL;
+  ChatConversation *conversation;
+
+  g_setenv ("LIAO_API_KEY", "test-key", TRUE);
+  set_request_defaults (settings);
+  open_window (f, 1000, f->base_url);
+  conversation = chat_conversation_view_get_conversation (view (f));
+  g_assert_cmpstr (chat_conversation_get_system_prompt (conversation), ==, "你是一位简洁的助手。Answer briefly.");
+  g_assert_nonnull (chat_conversation_get_parameters (conversation));
+  assert_popover_shows_defaults (f);
+
+  send_question (f, "Hello", 1);
+  body = parse_body (nth_post (f, 0));
+  assert_number (body, "temperature", 0.3);
+  assert_number (body, "top_p", 0.8);
+  g_assert_cmpint (json_object_get_int_member (body, "max_tokens"), ==, 512);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (body, "thinking"), "type"),
+                   ==, "disabled");
+  messages = describe_messages (body);
+  g_assert_cmpstr (messages, ==, "system:你是一位简洁的助手。Answer briefly.|user:Hello");
+
+  /* Back at the keys' defaults: the model's own values, no system prompt. */
+  reset_request_defaults (settings);
+  activate (f, "window.new-conversation", NULL);
+  conversation = chat_conversation_view_get_conversation (view (f));
+  g_assert_null (chat_conversation_get_parameters (conversation));
+  g_assert_null (chat_conversation_get_system_prompt (conversation));
+  send_question (f, "Hello again", 2);
+  plain = parse_body (nth_post (f, 1));
+  g_assert_false (json_object_has_member (plain, "temperature"));
+  g_assert_false (json_object_has_member (plain, "top_p"));
+  g_assert_false (json_object_has_member (plain, "max_tokens"));
+  g_assert_false (json_object_has_member (plain, "thinking"));
+  plain_messages = describe_messages (plain);
+  g_assert_cmpstr (plain_messages, ==, "user:Hello again");
+
+  /* Values of the wrong type are left to the model too. */
+  activate (f, "window.new-conversation", NULL);
+  chat_conversation_set_parameters (chat_conversation_view_get_conversation (view (f)),
+                                    "{\"temperature\":null,\"top_p\":\"high\",\"max_tokens\":64.0}");
+  send_question (f, "Hello once more", 3);
+  odd = parse_body (nth_post (f, 2));
+  g_assert_false (json_object_has_member (odd, "temperature"));
+  g_assert_false (json_object_has_member (odd, "top_p"));
+  g_assert_cmpint (json_object_get_int_member (odd, "max_tokens"), ==, 64);
+}
+
 static void
 add_window_test (const char *path,
                  void      (*test) (Fixture *, gconstpointer))
@@ -1039,6 +1381,8 @@ main (int    argc,
   add_window_test ("/shell/window/conversation-settings", test_conversation_settings);
   add_window_test ("/shell/window/shortcuts-window", test_shortcuts_window);
   add_window_test ("/shell/window/copy-last-reply", test_copy_last_reply);
+  add_window_test ("/shell/window/profile-switch-endpoint", test_profile_switch_endpoint);
+  add_window_test ("/shell/window/default-parameters", test_default_parameters);
 
   status = g_test_run ();
   shell_test_remove_dir (config_home);
