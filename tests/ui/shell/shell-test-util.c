@@ -152,6 +152,19 @@ shell_test_find_toplevel (GType      type,
   return NULL;
 }
 
+/* A window just presented (a dialog, say) may not have had its first
+ * layout yet on a loaded machine: wait for it, at most 10 s. */
+static void
+wait_until_drawn (GtkWidget *widget)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while ((gtk_widget_get_width (widget) <= 0 || !gtk_widget_get_mapped (widget))
+         && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
 char *
 shell_test_screenshot (GtkWidget  *widget,
                        const char *name)
@@ -165,8 +178,12 @@ shell_test_screenshot (GtkWidget  *widget,
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  GskRenderer *renderer;
 
+  wait_until_drawn (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   g_assert_cmpint (width, >, 0);
   g_mkdir_with_parents (dir, 0755);
   gdk_paintable_snapshot (paintable, snapshot, width, height);
