@@ -509,6 +509,21 @@ copy_last_reply (GtkWidget  *widget,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Reply copied")));
 }
 
+/* Ctrl+R: a new variant of the last reply, as its Regenerate button. */
+static void
+regenerate_last_reply (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ChatWindow *self = CHAT_WINDOW (widget);
+  ChatMessage *reply = self->conversation != NULL ? find_last_reply (self->conversation) : NULL;
+
+  if (reply == NULL || chat_conversation_view_get_busy (self->view))
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self->view), "transcript.regenerate", "x",
+                              chat_message_get_id (reply));
+}
+
 /* Fresh from the store, or the view's own object for the conversation it
  * shows, so the view never writes back an old title or pin. */
 static ChatConversation *
@@ -955,6 +970,8 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "window.undo-delete", "x", undo_delete);
   gtk_widget_class_install_action (widget_class, "window.toggle-coding-plan", NULL, toggle_coding_plan);
   gtk_widget_class_install_action (widget_class, "window.copy-last-reply", NULL, copy_last_reply);
+  gtk_widget_class_install_action (widget_class, "window.regenerate-last-reply", NULL,
+                                   regenerate_last_reply);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "window.new-conversation", NULL);
@@ -964,6 +981,8 @@ install_actions (GtkWidgetClass *widget_class)
                                        "window.toggle-coding-plan", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "window.copy-last-reply", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "window.regenerate-last-reply", NULL);
   /* Ctrl+Page Up/Down are in the template, caught before the composer. */
 }
 

@@ -1345,6 +1345,36 @@ add_window_test (const char *path,
   g_test_add (path, Fixture, NULL, fixture_set_up, test, fixture_tear_down);
 }
 
+/* Ctrl+R regenerates the last reply: a second answer to the same question,
+ * the first one kept as its sibling. */
+static void
+test_regenerate_last_reply (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) variants = NULL;
+  g_autoptr(GError) error = NULL;
+  ChatConversation *conversation;
+  ChatMessage *answer;
+
+  g_setenv ("LIAO_API_KEY", "test-key", TRUE);
+  open_window (f, 1000, f->base_url);
+  send_question (f, "Hello", 1);
+  conversation = chat_conversation_view_get_conversation (view (f));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conversation)), ==, 2);
+
+  f->n_posts_wanted = 2;
+  activate (f, "window.regenerate-last-reply", NULL);
+  shell_test_wait_until (reply_done, f, TIMEOUT_MS, "the regenerated reply");
+  conversation = chat_conversation_view_get_conversation (view (f));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conversation)), ==, 2);
+  answer = chat_conversation_get_message (conversation, 1);
+  g_assert_cmpstr (chat_message_get_content (answer), ==, CHAT_FAKE_CONTENT);
+  variants = chat_store_list_children (f->store, chat_conversation_get_id (conversation),
+                                       chat_message_get_parent_id (answer), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (variants->len, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1383,6 +1413,7 @@ main (int    argc,
   add_window_test ("/shell/window/copy-last-reply", test_copy_last_reply);
   add_window_test ("/shell/window/profile-switch-endpoint", test_profile_switch_endpoint);
   add_window_test ("/shell/window/default-parameters", test_default_parameters);
+  add_window_test ("/shell/window/regenerate-last-reply", test_regenerate_last_reply);
 
   status = g_test_run ();
   shell_test_remove_dir (config_home);
