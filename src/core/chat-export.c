@@ -35,7 +35,15 @@ format_time (gint64 usec)
   if (seconds == NULL)
     return NULL;
   time = g_date_time_add (seconds, usec % G_USEC_PER_SEC);
-  return time != NULL ? g_date_time_format (time, "%Y-%m-%dT%H:%M:%S.%fZ") : NULL;
+  if (time == NULL)
+    return NULL;
+  /* Not g_date_time_format ("%Y"): it writes the year 44 as "44", which
+   * is no ISO 8601 date, and the file would not import again. */
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+                          g_date_time_get_year (time), g_date_time_get_month (time),
+                          g_date_time_get_day_of_month (time), g_date_time_get_hour (time),
+                          g_date_time_get_minute (time), g_date_time_get_second (time),
+                          g_date_time_get_microsecond (time));
 }
 
 static gboolean
