@@ -13,6 +13,8 @@
 #include <glib/gstdio.h>
 
 #include "chat-application.h"
+#include "chat-composer.h"
+#include "chat-fake-server.h"
 #include "chat-preferences-window.h"
 #include "chat-window.h"
 #include "shell-test-util.h"
@@ -727,6 +729,608 @@ test_open_conversation (void)
   g_assert_cmpint (run_app (app, args, open_seeded, &conversation_id), ==, 0);
 }
 
+/* --- desktop notifications ------------------------------------------------ */
+
+/* A notification server on the test's session bus, on a connection of its
+ * own, recording what GLib sends.  GLib picks its GNotification backend once
+ * a process, at the first notification: "portal" (priority 110) only in a
+ * sandbox or with GTK_USE_PORTAL=1, "gtk" (100) when org.gtk.Notifications
+ * has an owner (GNOME Shell), else "freedesktop" (0), which checks nothing.
+ * This process owns org.freedesktop.Notifications only, so it gets the
+ * freedesktop backend; the gtk one is tested in a subprocess. */
+typedef struct {
+  GDBusConnection *connection;
+  guint            registrations[2];
+  /* Of each Notify / AddNotification call: its parameters (GVariant *). */
+  GPtrArray       *received;
+  char            *last_sender;
+  guint32          last_id;
+} FakeNotifier;
+
+#define FDO_NOTIFICATIONS "org.freedesktop.Notifications"
+#define GTK_NOTIFICATIONS "org.gtk.Notifications"
+
+static const char fake_notifier_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.Notifications'>"
+  "    <method name='Notify'>"
+  "      <arg type='s' direction='in'/><arg type='u' direction='in'/><arg type='s' direction='in'/>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='as' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/><arg type='u' direction='out'/>"
+  "    </method>"
+  "    <method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "    <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "    <method name='GetServerInformation'>"
+  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "    </method>"
+  "    <signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
+  "    <signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
+  "  </interface>"
+  "  <interface name='org.gtk.Notifications'>"
+  "    <method name='AddNotification'>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='a{sv}' direction='in'/>"
+  "    </method>"
+  "    <method name='RemoveNotification'>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "    </method>"
+  "  </interface>"
+  "</node>";
+
+static void
+fake_notifier_record (FakeNotifier          *self,
+                      GDBusMethodInvocation *invocation,
+                      GVariant              *parameters)
+{
+  g_ptr_array_add (self->received, g_variant_ref (parameters));
+  g_free (self->last_sender);
+  self->last_sender = g_strdup (g_dbus_method_invocation_get_sender (invocation));
+}
+
+static void
+fake_notifier_method_call (GDBusConnection       *connection,
+                           const char            *sender,
+                           const char            *object_path,
+                           const char            *interface_name,
+                           const char            *method_name,
+                           GVariant              *parameters,
+                           GDBusMethodInvocation *invocation,
+                           gpointer               user_data)
+{
+  FakeNotifier *self = user_data;
+  static const char * const capabilities[] = { "actions", "body", NULL };
+  GVariant *reply = NULL;
+  guint32 replaces = 0;
+
+  if (g_str_equal (method_name, "Notify"))
+    {
+      fake_notifier_record (self, invocation, parameters);
+      g_variant_get_child (parameters, 1, "u", &replaces);
+      reply = g_variant_new ("(u)", replaces != 0 ? replaces : ++self->last_id);
+    }
+  else if (g_str_equal (method_name, "AddNotification"))
+    fake_notifier_record (self, invocation, parameters);
+  else if (g_str_equal (method_name, "GetCapabilities"))
+    reply = g_variant_new ("(^as)", capabilities);
+  else if (g_str_equal (method_name, "GetServerInformation"))
+    reply = g_variant_new ("(ssss)", "Liao test", "Liao", "1.0", "1.2");
+  g_dbus_method_invocation_return_value (invocation, reply);
+}
+
+static const GDBusInterfaceVTable fake_notifier_vtable = { fake_notifier_method_call };
+
+static GDBusConnection *
+open_session_connection (void)
+{
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+
+  if (address == NULL)
+    return NULL;
+  return g_dbus_connection_new_for_address_sync (address,
+                                                 G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                 G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                 NULL, NULL, NULL);
+}
+
+static GVariant *
+call_bus (GDBusConnection *connection,
+          const char      *method,
+          GVariant        *parameters,
+          const char      *reply_type)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                 "org.freedesktop.DBus", method, parameters,
+                                                 G_VARIANT_TYPE (reply_type), G_DBUS_CALL_FLAGS_NONE,
+                                                 TIMEOUT_MS, NULL, &error);
+
+  g_assert_no_error (error);
+  return reply;
+}
+
+static gboolean
+name_has_owner (GDBusConnection *connection,
+                const char      *name)
+{
+  g_autoptr(GVariant) reply = call_bus (connection, "NameHasOwner", g_variant_new ("(s)", name), "(b)");
+  gboolean owned;
+
+  g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+/* A private session bus (build-aux/run-tests) with neither server on it;
+ * on a desktop's bus GLib would talk to the real one. */
+static gboolean
+can_fake_notifications (void)
+{
+  g_autoptr(GDBusConnection) connection = open_session_connection ();
+
+  if (connection == NULL)
+    g_test_skip ("No session bus (run under build-aux/run-tests)");
+  else if (name_has_owner (connection, GTK_NOTIFICATIONS) || name_has_owner (connection, FDO_NOTIFICATIONS))
+    g_test_skip ("A notification server runs on this session bus (run under build-aux/run-tests)");
+  else
+    return TRUE;
+  return FALSE;
+}
+
+static guint
+fake_notifier_register (FakeNotifier  *self,
+                        GDBusNodeInfo *node,
+                        const char    *interface_name)
+{
+  g_autofree char *path = g_strdelimit (g_strconcat ("/", interface_name, NULL), ".", '/');
+  g_autoptr(GError) error = NULL;
+  guint registration =
+    g_dbus_connection_register_object (self->connection, path, g_dbus_node_info_lookup_interface (node, interface_name),
+                                       &fake_notifier_vtable, self, NULL, &error);
+
+  g_assert_no_error (error);
+  return registration;
+}
+
+/* Serves both interfaces (the freedesktop one also for
+ * fake_notifier_flush), owns @name only, and before anything is sent: the
+ * gtk backend looks for its owner at the first notification. */
+static FakeNotifier *
+fake_notifier_start (const char *name)
+{
+  FakeNotifier *self = g_new0 (FakeNotifier, 1);
+  g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (fake_notifier_xml, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  guint32 result = 0;
+
+  self->received = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  self->connection = open_session_connection ();
+  g_assert_nonnull (self->connection);
+  self->registrations[0] = fake_notifier_register (self, node, FDO_NOTIFICATIONS);
+  self->registrations[1] = fake_notifier_register (self, node, GTK_NOTIFICATIONS);
+  reply = call_bus (self->connection, "RequestName", g_variant_new ("(su)", name, 4 /* DO_NOT_QUEUE */), "(u)");
+  g_variant_get (reply, "(u)", &result);
+  g_assert_cmpuint (result, ==, 1 /* PRIMARY_OWNER */);
+  return self;
+}
+
+static void
+fake_notifier_stop (FakeNotifier *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->registrations); i++)
+    g_dbus_connection_unregister_object (self->connection, self->registrations[i]);
+  g_dbus_connection_close_sync (self->connection, NULL, NULL);
+  g_object_unref (self->connection);
+  g_ptr_array_unref (self->received);
+  g_free (self->last_sender);
+  g_free (self);
+}
+
+static void
+on_flushed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+
+  g_assert_nonnull (reply);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Returns once whatever @app sent the server before has been received:
+ * the bus keeps the order of one connection's messages to another. */
+static void
+fake_notifier_flush (FakeNotifier    *self,
+                     ChatApplication *app)
+{
+  gboolean flushed = FALSE;
+
+  g_dbus_connection_call (g_application_get_dbus_connection (G_APPLICATION (app)),
+                          g_dbus_connection_get_unique_name (self->connection), "/org/freedesktop/Notifications",
+                          FDO_NOTIFICATIONS, "GetServerInformation", NULL, G_VARIANT_TYPE ("(ssss)"),
+                          G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, NULL, on_flushed, &flushed);
+  shell_test_wait_until (is_true, &flushed, TIMEOUT_MS, "the notification server's answer");
+}
+
+/* The user clicks the notification: the server says so to everyone. */
+static void
+fake_notifier_invoke_default (FakeNotifier *self,
+                              guint32       notify_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_dbus_connection_emit_signal (self->connection, NULL, "/org/freedesktop/Notifications",
+                                 FDO_NOTIFICATIONS, "ActionInvoked",
+                                 g_variant_new ("(us)", notify_id, "default"), &error);
+  g_assert_no_error (error);
+}
+
+typedef struct {
+  FakeNotifier   *notifier;
+  ChatFakeServer *server;
+  /* Another conversation, to look at while the notification waits. */
+  gint64          other;
+  /* A window outside the application, for the user to look at. */
+  GtkWindow      *elsewhere;
+} NotifyCheck;
+
+/* The fake servers, a key, and the command line to reach them. */
+static char **
+notify_check_init (NotifyCheck *check,
+                   const char  *notifier_name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base_url = NULL;
+  char *args[] = { "liao", "--base-url", NULL, NULL };
+
+  clear_store ();
+  check->other = seed_conversation ("登山计划");
+  check->notifier = fake_notifier_start (notifier_name);
+  check->server = chat_fake_server_new (&error);
+  g_assert_no_error (error);
+  base_url = chat_fake_server_dup_base_url (check->server);
+  args[2] = base_url;
+  g_setenv ("LIAO_API_KEY", "test-key", TRUE);
+  return g_strdupv (args);
+}
+
+static void
+notify_check_clear (NotifyCheck *check)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  g_setenv ("LIAO_API_KEY", "", TRUE);
+  g_settings_reset (settings, "notify-on-finish");
+  g_clear_pointer (&check->elsewhere, gtk_window_destroy);
+  g_clear_object (&check->server);
+  g_clear_pointer (&check->notifier, fake_notifier_stop);
+}
+
+static gboolean
+window_is_active (gpointer data)
+{
+  return gtk_window_is_active (data);
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* Without a window manager GDK focuses a shown window itself
+ * (XSetInputFocus), so presenting a mapped window gives it the focus. */
+static void
+take_focus (GtkWindow *window)
+{
+  gtk_window_present (window);
+  shell_test_wait_until (widget_is_mapped, window, TIMEOUT_MS, "the window to show");
+  gtk_window_present (window);
+  shell_test_wait_until (window_is_active, window, TIMEOUT_MS, "the window to have the focus");
+}
+
+typedef struct {
+  GtkWindow *window;
+  gboolean   active;
+} FocusWait;
+
+static gboolean
+focus_is (gpointer data)
+{
+  FocusWait *wait = data;
+
+  return gtk_window_is_active (wait->window) == wait->active;
+}
+
+static gboolean
+reply_ended (gpointer data)
+{
+  ChatConversationView *view = data;
+  ChatConversation *conversation = chat_conversation_view_get_conversation (view);
+  guint n = conversation != NULL ? g_list_model_get_n_items (G_LIST_MODEL (conversation)) : 0;
+
+  return !chat_conversation_view_get_busy (view) && n > 0 &&
+         chat_message_get_state (chat_conversation_get_message (conversation, n - 1)) != CHAT_MESSAGE_STATE_STREAMING;
+}
+
+/* Sends @question as the composer's Send button does and waits for the
+ * reply's end; returns the conversation it went to. */
+static gint64
+ask (ChatWindow *window,
+     const char *question)
+{
+  ChatConversationView *view = chat_window_get_view (window);
+  ChatComposer *composer = CHAT_COMPOSER (shell_test_find_widget (GTK_WIDGET (view), CHAT_TYPE_COMPOSER,
+                                                                  NULL, NULL));
+
+  chat_composer_set_text (composer, question);
+  g_signal_emit_by_name (composer, "send");
+  g_assert_true (chat_conversation_view_get_busy (view));
+  shell_test_wait_until (reply_ended, view, TIMEOUT_MS, "the reply");
+  return chat_conversation_view_get_conversation_id (view);
+}
+
+static void
+count_focus_change (guint *changes)
+{
+  (*changes)++;
+}
+
+/* Asks while the window has the focus (@watched) or another one has it,
+ * then lets what was sent reach the fake server.  Other tests share the
+ * display and may take the focus: if the window's focus changed meanwhile,
+ * asks again, forgetting what was sent. */
+static gint64
+ask_steadily (NotifyCheck     *check,
+              ChatApplication *app,
+              ChatWindow      *window,
+              gboolean         watched,
+              const char      *question)
+{
+  FocusWait wait = { GTK_WINDOW (window), watched };
+
+  if (check->elsewhere == NULL)
+    {
+      check->elsewhere = GTK_WINDOW (gtk_window_new ());
+      gtk_window_set_title (check->elsewhere, "Elsewhere");
+      gtk_window_set_default_size (check->elsewhere, 200, 100);
+    }
+  for (guint attempt = 0;; attempt++)
+    {
+      guint changes = 0;
+      gulong handler;
+      gint64 asked;
+
+      g_assert_cmpuint (attempt, <, 3);
+      take_focus (watched ? GTK_WINDOW (window) : check->elsewhere);
+      shell_test_wait_until (focus_is, &wait, TIMEOUT_MS, watched ? "the focus" : "the focus elsewhere");
+      g_ptr_array_set_size (check->notifier->received, 0);
+      handler = g_signal_connect_swapped (window, "notify::is-active", G_CALLBACK (count_focus_change), &changes);
+      asked = ask (window, question);
+      fake_notifier_flush (check->notifier, app);
+      g_signal_handler_disconnect (window, handler);
+      if (changes == 0)
+        return asked;
+    }
+}
+
+static ChatMessage *
+last_message (ChatWindow *window)
+{
+  ChatConversation *conversation = chat_conversation_view_get_conversation (chat_window_get_view (window));
+
+  return chat_conversation_get_message (conversation, g_list_model_get_n_items (G_LIST_MODEL (conversation)) - 1);
+}
+
+static const char *
+shown_title (ChatWindow *window)
+{
+  return chat_conversation_get_title (chat_conversation_view_get_conversation (chat_window_get_view (window)));
+}
+
+static gboolean
+shows_conversation (gpointer data)
+{
+  ChatWindow *window = data;
+  gint64 wanted = GPOINTER_TO_SIZE (g_object_get_data (data, "wanted-conversation"));
+
+  return chat_conversation_view_get_conversation_id (chat_window_get_view (window)) == wanted;
+}
+
+/* Waits (bounded) until the window shows @wanted. */
+static void
+wait_for_conversation (ChatWindow *window,
+                       gint64      wanted,
+                       const char *what)
+{
+  g_object_set_data (G_OBJECT (window), "wanted-conversation", GSIZE_TO_POINTER (wanted));
+  shell_test_wait_until (shows_conversation, window, TIMEOUT_MS, what);
+}
+
+/* The one Notify call's title and body; checks the rest of it. */
+static void
+parse_notify (FakeNotifier *notifier,
+              const char  **title,
+              const char  **body)
+{
+  g_autofree const char **actions = NULL;
+  g_autoptr(GVariant) hints = NULL;
+  const char *desktop_entry = NULL;
+  guint32 replaces;
+
+  g_assert_cmpuint (notifier->received->len, ==, 1);
+  g_variant_get (g_ptr_array_index (notifier->received, 0), "(&su&s&s&s^a&s@a{sv}i)",
+                 NULL, &replaces, NULL, title, body, &actions, &hints, NULL);
+  g_assert_cmpuint (replaces, ==, 0);
+  /* A default action ("default", label ""), and no buttons. */
+  g_assert_cmpuint (g_strv_length ((char **) actions), ==, 2);
+  g_assert_cmpstr (actions[0], ==, "default");
+  g_assert_true (g_variant_lookup (hints, "desktop-entry", "&s", &desktop_entry));
+  g_assert_cmpstr (desktop_entry, ==, TEST_APP_ID);
+}
+
+/* A reply ends while the user is elsewhere: a notification with the
+ * conversation's title and the reply's first line; clicking it shows the
+ * conversation again, in the window it was in. */
+static gboolean
+notified_on_finish (ChatApplication *app,
+                    gpointer         data)
+{
+  NotifyCheck *check = data;
+  ChatWindow *window = nth_window (app, 0);
+  const char *title, *body;
+  gint64 asked;
+
+  if (window == NULL)
+    return FALSE;
+  asked = ask_steadily (check, app, window, FALSE, "Say hello");
+  g_assert_cmpint (chat_message_get_state (last_message (window)), ==, CHAT_MESSAGE_STATE_COMPLETE);
+  parse_notify (check->notifier, &title, &body);
+  g_assert_cmpstr (title, ==, shown_title (window));
+  g_assert_cmpstr (title, !=, "");
+  g_assert_cmpstr (body, ==, "Hello from the fake GLM server! 你好，我是测试服务器。");
+
+  /* Meanwhile the window went on to another conversation. */
+  chat_window_show_conversation (window, check->other);
+  wait_for_conversation (window, check->other, "the other conversation");
+  fake_notifier_invoke_default (check->notifier, check->notifier->last_id);
+  wait_for_conversation (window, asked, "the notified conversation");
+  g_assert_cmpuint (count_windows (app), ==, 1);
+  shell_test_wait_until (window_is_active, window, TIMEOUT_MS, "the window to be presented");
+  return TRUE;
+}
+
+static void
+test_notify_on_finish (void)
+{
+  g_autoptr(ChatApplication) app = chat_application_new (TEST_APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_auto(GStrv) args = NULL;
+  NotifyCheck check = { 0 };
+
+  if (!can_fake_notifications ())
+    return;
+  args = notify_check_init (&check, FDO_NOTIFICATIONS);
+  g_assert_cmpint (run_app (app, (const char * const *) args, notified_on_finish, &check), ==, 0);
+  notify_check_clear (&check);
+}
+
+/* Nothing while the window has the focus, nor with the setting off; a
+ * failed reply notifies, with the reason. */
+static gboolean
+notified_on_failure (ChatApplication *app,
+                     gpointer         data)
+{
+  NotifyCheck *check = data;
+  ChatWindow *window = nth_window (app, 0);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const char *title, *body;
+
+  if (window == NULL)
+    return FALSE;
+  ask_steadily (check, app, window, TRUE, "Watched question");
+  g_assert_cmpuint (check->notifier->received->len, ==, 0);
+
+  g_settings_set_boolean (settings, "notify-on-finish", FALSE);
+  ask_steadily (check, app, window, FALSE, "Question with notifications off");
+  g_assert_cmpuint (check->notifier->received->len, ==, 0);
+
+  g_settings_set_boolean (settings, "notify-on-finish", TRUE);
+  ask_steadily (check, app, window, FALSE, "Failing question scenario:auth");
+  g_assert_cmpint (chat_message_get_state (last_message (window)), ==, CHAT_MESSAGE_STATE_ERROR);
+  parse_notify (check->notifier, &title, &body);
+  g_assert_cmpstr (title, ==, shown_title (window));
+  g_assert_cmpstr (body, ==, chat_message_get_error_message (last_message (window)));
+  g_assert_cmpstr (body, !=, "");
+  return TRUE;
+}
+
+static void
+test_notify_on_failure (void)
+{
+  g_autoptr(ChatApplication) app = chat_application_new (TEST_APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_auto(GStrv) args = NULL;
+  NotifyCheck check = { 0 };
+
+  if (!can_fake_notifications ())
+    return;
+  args = notify_check_init (&check, FDO_NOTIFICATIONS);
+  g_assert_cmpint (run_app (app, (const char * const *) args, notified_on_failure, &check), ==, 0);
+  notify_check_clear (&check);
+}
+
+/* GNOME Shell's org.gtk.Notifications gets the whole notification,
+ * default action and target included; the Shell then activates the action
+ * over org.freedesktop.Application, as here. */
+static gboolean
+notified_through_gtk (ChatApplication *app,
+                      gpointer         data)
+{
+  NotifyCheck *check = data;
+  ChatWindow *window = nth_window (app, 0);
+  g_autoptr(GVariant) notification = NULL;
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *expected_id = NULL;
+  const char *app_id, *id, *title, *body, *action;
+  GVariant *parameter;
+  gint64 asked;
+
+  if (window == NULL)
+    return FALSE;
+  asked = ask_steadily (check, app, window, FALSE, "Say hello");
+  g_assert_cmpuint (check->notifier->received->len, ==, 1);
+  g_variant_get (g_ptr_array_index (check->notifier->received, 0), "(&s&s@a{sv})", &app_id, &id, &notification);
+  expected_id = g_strdup_printf ("reply-%" G_GINT64_FORMAT, asked);
+  g_assert_cmpstr (app_id, ==, TEST_APP_ID);
+  g_assert_cmpstr (id, ==, expected_id);
+  g_assert_true (g_variant_lookup (notification, "title", "&s", &title));
+  g_assert_cmpstr (title, ==, shown_title (window));
+  g_assert_true (g_variant_lookup (notification, "body", "&s", &body));
+  g_assert_cmpstr (body, ==, "Hello from the fake GLM server! 你好，我是测试服务器。");
+  g_assert_true (g_variant_lookup (notification, "default-action", "&s", &action));
+  g_assert_cmpstr (action, ==, "app.open-conversation");
+  target = g_variant_lookup_value (notification, "default-action-target", G_VARIANT_TYPE_INT64);
+  g_assert_nonnull (target);
+  g_assert_cmpint (g_variant_get_int64 (target), ==, asked);
+
+  chat_window_show_conversation (window, check->other);
+  wait_for_conversation (window, check->other, "the other conversation");
+  parameter = g_variant_new_variant (target);
+  /* Not blocking: the application answers from this very main loop. */
+  g_dbus_connection_call (check->notifier->connection, check->notifier->last_sender,
+                          g_application_get_dbus_object_path (G_APPLICATION (app)),
+                          "org.freedesktop.Application", "ActivateAction",
+                          g_variant_new ("(s@av@a{sv})", action + strlen ("app."),
+                                         g_variant_new_array (G_VARIANT_TYPE_VARIANT, &parameter, 1),
+                                         g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0)),
+                          NULL, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, NULL, NULL, NULL);
+  wait_for_conversation (window, asked, "the notified conversation");
+  return TRUE;
+}
+
+static void
+test_notify_gtk (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(ChatApplication) app = chat_application_new (TEST_APP_ID, G_APPLICATION_NON_UNIQUE);
+      NotifyCheck check = { 0 };
+      g_auto(GStrv) args = notify_check_init (&check, GTK_NOTIFICATIONS);
+
+      g_assert_cmpint (run_app (app, (const char * const *) args, notified_through_gtk, &check), ==, 0);
+      notify_check_clear (&check);
+      return;
+    }
+  if (!can_fake_notifications ())
+    return;
+  /* The backend, once chosen, stays for the process. */
+  g_test_trap_subprocess (NULL, TIMEOUT_MS * G_TIME_SPAN_MILLISECOND, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -741,6 +1345,9 @@ main (int    argc,
   g_setenv ("LIAO_API_KEY", "", TRUE);
   g_setenv ("ZHIPUAI_API_KEY", "", TRUE);
   g_setenv ("ZAI_API_KEY", "", TRUE);
+  /* GLib chooses the notification backend by what is on the bus. */
+  g_unsetenv ("GNOTIFICATION_BACKEND");
+  g_unsetenv ("GTK_USE_PORTAL");
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/shell/app/base-url-option", test_base_url_option);
@@ -757,6 +1364,9 @@ main (int    argc,
   g_test_add_func ("/shell/app/preferences", test_preferences);
   g_test_add_func ("/shell/app/settings-apply", test_settings_apply);
   g_test_add_func ("/shell/app/open-conversation", test_open_conversation);
+  g_test_add_func ("/shell/app/notify-on-finish", test_notify_on_finish);
+  g_test_add_func ("/shell/app/notify-on-failure", test_notify_on_failure);
+  g_test_add_func ("/shell/app/notify-gtk", test_notify_gtk);
 
   status = g_test_run ();
   shell_test_remove_dir (data_home);
