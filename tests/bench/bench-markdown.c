@@ -6,7 +6,20 @@
  * a mixed one (sections with paragraphs, lists, code, tables, quotes and
  * Chinese), one single code block, and one long list: the last two are
  * the worst cases, where the last top-level block grows with the reply.
+ *
+ * For each reply it prints one human line, then one JSON line per figure
+ * (what tests/bench/run-all reads):
+ *   markdown.NAME.update       microseconds per update: median, fastest,
+ *                              slowest
+ *   markdown.NAME.update_p99   the 99th percentile of those
+ *   markdown.NAME.stream_rate  MB/s of reply through the incremental
+ *                              parser (all updates together)
+ *   markdown.NAME.full_parse   milliseconds to parse the whole reply at
+ *                              once: median, min and max of 9
+ *
+ *   bench-markdown
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +80,42 @@ compare_doubles (const void *a,
 }
 
 static void
+print_figure (const char *name,
+              const char *figure,
+              const char *unit,
+              double      median,
+              double      min,
+              double      max)
+{
+  char json[3][G_ASCII_DTOSTR_BUF_SIZE];
+
+  printf ("{\"name\":\"markdown.%s.%s\",\"unit\":\"%s\",\"median\":%s,\"min\":%s,\"max\":%s}\n",
+          name, figure, unit,
+          g_ascii_formatd (json[0], sizeof json[0], "%.3f", median),
+          g_ascii_formatd (json[1], sizeof json[1], "%.3f", min),
+          g_ascii_formatd (json[2], sizeof json[2], "%.3f", max));
+}
+
+/* The JSON lines of one reply: per-update time, its 99th percentile, the
+ * incremental rate and the full parse. */
+static void
+print_figures (const char *name,
+               gsize       bytes,
+               GArray     *times,
+               double      total,
+               double     *full)
+{
+  double p99 = g_array_index (times, double, times->len * 99 / 100);
+
+  print_figure (name, "update", "us", g_array_index (times, double, times->len / 2),
+                g_array_index (times, double, 0), g_array_index (times, double, times->len - 1));
+  print_figure (name, "update_p99", "us", p99, p99, p99);
+  print_figure (name, "stream_rate", "MB/s", bytes / total, bytes / total, bytes / total);
+  print_figure (name, "full_parse", "ms", full[N_FULL_RUNS / 2] / 1000.0, full[0] / 1000.0,
+                full[N_FULL_RUNS - 1] / 1000.0);
+}
+
+static void
 bench_stream (const char *name,
               GString    *text)
 {
@@ -107,6 +156,7 @@ bench_stream (const char *name,
            g_array_index (times, double, times->len * 99 / 100),
            g_array_index (times, double, times->len - 1),
            total / G_USEC_PER_SEC, full[N_FULL_RUNS / 2]);
+  print_figures (name, text->len, times, total, full);
 }
 
 int
