@@ -558,6 +558,9 @@ test_send_shows_reply (Fixture       *f,
   gint64 id;
 
   g_assert_cmpint (chat_conversation_view_get_conversation_id (f->view), ==, 0);
+  /* Some time between the first token and the last, or there is no rate
+   * to show: a whole reply can arrive within one millisecond. */
+  chat_fake_server_set_event_delay (f->server, 5);
   send_text (f, "Hello, fake server");
 
   id = chat_conversation_view_get_conversation_id (f->view);
