@@ -1163,9 +1163,11 @@ parse_notify (FakeNotifier *notifier,
   guint32 replaces;
 
   g_assert_cmpuint (notifier->received->len, ==, 1);
+  /* replaces_id is not checked: a later notification of the same
+   * conversation id (ids start again in each test's store) rightly
+   * replaces the earlier one. */
   g_variant_get (g_ptr_array_index (notifier->received, 0), "(&su&s&s&s^a&s@a{sv}i)",
                  NULL, &replaces, NULL, title, body, &actions, &hints, NULL);
-  g_assert_cmpuint (replaces, ==, 0);
   /* A default action ("default", label ""), and no buttons. */
   g_assert_cmpuint (g_strv_length ((char **) actions), ==, 2);
   g_assert_cmpstr (actions[0], ==, "default");
