@@ -59,14 +59,27 @@ build_menu (ChatSidebarItem *item)
   return G_MENU_MODEL (menu);
 }
 
+/* The menu is made when it opens, for the item bound then: a menu model
+ * set on every bound row made each its popover, a quarter of the time to
+ * the first frame with a long conversation list. */
+static void
+create_menu (GtkMenuButton *button,
+             gpointer       user_data)
+{
+  ChatSidebarRow *self = CHAT_SIDEBAR_ROW (user_data);
+  g_autoptr(GMenuModel) menu = NULL;
+
+  if (self->item == NULL || chat_sidebar_item_get_kind (self->item) != CHAT_SIDEBAR_ITEM_CONVERSATION)
+    return;
+  menu = build_menu (self->item);
+  gtk_menu_button_set_menu_model (button, menu);
+}
+
 static void
 show_conversation (ChatSidebarRow  *self,
                    ChatSidebarItem *item)
 {
-  g_autoptr(GMenuModel) menu = build_menu (item);
-
   gtk_label_set_text (GTK_LABEL (self->title_label), displayed_title (item));
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->menu_button), menu);
 }
 
 /* A message match shows the title above the marked text; a title match
@@ -147,6 +160,7 @@ static void
 chat_sidebar_row_init (ChatSidebarRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->menu_button), create_menu, self, NULL);
 }
 
 GtkWidget *

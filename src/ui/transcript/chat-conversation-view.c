@@ -27,6 +27,133 @@
 #define MIN_FONT_SCALE 0.5
 #define MAX_FONT_SCALE 2.0
 
+/* --- the tail of the conversation ----------------------------------------- */
+
+/* GTK 4.8's list view keeps about 200 rows around its anchor, and it starts
+ * with them at the top of a new model before the view scrolls to the end:
+ * opening a long conversation built, bound and measured some 600 rows
+ * (about a second) before its first frame, whatever its length.  So the
+ * list shows the last TAIL_FIRST messages in the first frame, and the rest
+ * from the next one, inserted above the last message (the list's anchor,
+ * so the view stays at the bottom): the rows are bound once, at the end. */
+#define TAIL_FIRST 12
+
+#define CHAT_TYPE_TAIL_MODEL (chat_tail_model_get_type ())
+G_DECLARE_FINAL_TYPE (ChatTailModel, chat_tail_model, CHAT, TAIL_MODEL, GObject)
+
+struct _ChatTailModel {
+  GObject     parent_instance;
+  GListModel *source;
+  guint       offset;  /* source items not (yet) shown, at the start */
+};
+
+static GType
+chat_tail_model_get_item_type (GListModel *model)
+{
+  return CHAT_TYPE_MESSAGE;
+}
+
+static guint
+chat_tail_model_get_n_items (GListModel *model)
+{
+  ChatTailModel *self = CHAT_TAIL_MODEL (model);
+
+  return self->source != NULL ? g_list_model_get_n_items (self->source) - self->offset : 0;
+}
+
+static gpointer
+chat_tail_model_get_item (GListModel *model,
+                          guint       position)
+{
+  ChatTailModel *self = CHAT_TAIL_MODEL (model);
+
+  return self->source != NULL ? g_list_model_get_item (self->source, position + self->offset) : NULL;
+}
+
+static void
+chat_tail_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = chat_tail_model_get_item_type;
+  iface->get_n_items = chat_tail_model_get_n_items;
+  iface->get_item = chat_tail_model_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ChatTailModel, chat_tail_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, chat_tail_model_list_model_init))
+
+/* A change above the shown tail shows everything: such changes (a new
+ * branch, a deletion) replace the rows anyway. */
+static void
+on_tail_source_changed (GListModel    *source,
+                        guint          position,
+                        guint          removed,
+                        guint          added,
+                        ChatTailModel *self)
+{
+  guint before = g_list_model_get_n_items (source) + removed - added - self->offset;
+
+  if (position >= self->offset)
+    {
+      g_list_model_items_changed (G_LIST_MODEL (self), position - self->offset, removed, added);
+      return;
+    }
+  self->offset = 0;
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, before, g_list_model_get_n_items (source));
+}
+
+static void
+chat_tail_model_set_source (ChatTailModel *self,
+                            GListModel    *source,
+                            guint          shown)
+{
+  guint before = chat_tail_model_get_n_items (G_LIST_MODEL (self));
+  guint n_items = source != NULL ? g_list_model_get_n_items (source) : 0;
+
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_func (self->source, on_tail_source_changed, self);
+  g_set_object (&self->source, source);
+  self->offset = n_items > shown ? n_items - shown : 0;
+  if (source != NULL)
+    g_signal_connect_object (source, "items-changed", G_CALLBACK (on_tail_source_changed),
+                             self, G_CONNECT_DEFAULT);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, before, n_items - self->offset);
+}
+
+/* Shows up to @count more messages above the tail; FALSE once all are shown. */
+static gboolean
+chat_tail_model_grow (ChatTailModel *self,
+                      guint          count)
+{
+  guint added = MIN (count, self->offset);
+
+  self->offset -= added;
+  if (added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, added);
+  return self->offset > 0;
+}
+
+static void
+chat_tail_model_dispose (GObject *object)
+{
+  ChatTailModel *self = CHAT_TAIL_MODEL (object);
+
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_func (self->source, on_tail_source_changed, self);
+  g_clear_object (&self->source);
+  G_OBJECT_CLASS (chat_tail_model_parent_class)->dispose (object);
+}
+
+static void
+chat_tail_model_class_init (ChatTailModelClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = chat_tail_model_dispose;
+}
+
+static void
+chat_tail_model_init (ChatTailModel *self)
+{
+}
+
 struct _ChatConversationView {
   GtkWidget             parent_instance;
 
@@ -48,6 +175,8 @@ struct _ChatConversationView {
 
   ChatConversation     *conversation;
   GtkNoSelection       *selection;
+  ChatTailModel        *tail;          /* the shown part of the conversation */
+  guint                 grow_id;       /* the tick that shows more of it */
   ChatExchange         *exchange;      /* the shown conversation's, while it runs */
   GHashTable           *drafts;        /* conversation id -> composer text */
   GHashTable           *variants;      /* parent id -> GArray of sibling ids */
@@ -229,7 +358,7 @@ on_value_changed (ChatConversationView *self)
 static void
 follow_to_end (ChatConversationView *self)
 {
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->conversation));
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->tail));
 
   set_following (self, TRUE);
   if (n_items > 0)
@@ -410,6 +539,65 @@ keep_draft (ChatConversationView *self)
                           chat_composer_dup_text (self->composer));
 }
 
+/* The first tick comes in the frame that shows the tail: the rest waits
+ * for the next one, so that the tail's frame is drawn first. */
+static gboolean
+on_grow_tick (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (widget);
+  gboolean *waited = user_data;
+
+  if (!*waited)
+    {
+      *waited = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+  chat_tail_model_grow (self->tail, G_MAXUINT);
+  /* Anchored at the last message, the rows going in above it do not move
+   * the bottom in this frame's layout; a move the list makes in this frame
+   * is its own, not the reader's. */
+  self->layout_frame = gdk_frame_clock_get_frame_counter (frame_clock);
+  if (self->following)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                g_list_model_get_n_items (G_LIST_MODEL (self->tail)) - 1);
+  self->grow_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_growing (ChatConversationView *self)
+{
+  if (self->grow_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->grow_id);
+  self->grow_id = 0;
+}
+
+static void
+show_tail (ChatConversationView *self)
+{
+  stop_growing (self);
+  chat_tail_model_set_source (self->tail, G_LIST_MODEL (self->conversation), TAIL_FIRST);
+  if (self->tail->offset > 0)
+    self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_grow_tick,
+                                                  g_new0 (gboolean, 1), g_free);
+}
+
+/* The list position of the conversation's @position, showing all of it
+ * when that message is not shown yet. */
+static guint
+list_position (ChatConversationView *self,
+               guint                 position)
+{
+  if (position < self->tail->offset)
+    {
+      stop_growing (self);
+      chat_tail_model_grow (self->tail, G_MAXUINT);
+    }
+  return position - self->tail->offset;
+}
+
 static void
 set_conversation (ChatConversationView *self,
                   ChatConversation     *conversation)
@@ -423,7 +611,7 @@ set_conversation (ChatConversationView *self,
   self->editing_id = 0;
   g_hash_table_remove_all (self->variants);
   park_focus (self);
-  gtk_no_selection_set_model (self->selection, G_LIST_MODEL (conversation));
+  show_tail (self);
   g_signal_connect_object (conversation, "items-changed", G_CALLBACK (update_stack),
                            self, G_CONNECT_SWAPPED);
   chat_composer_set_text (self->composer,
@@ -693,6 +881,7 @@ reveal_position (ChatConversationView *self,
                  guint                 position)
 {
   set_following (self, FALSE);
+  position = list_position (self, position);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
 }
 
@@ -819,12 +1008,14 @@ chat_conversation_view_dispose (GObject *object)
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
+  stop_growing (self);
   follow_exchange (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CHAT_TYPE_CONVERSATION_VIEW);
   /* The template's top child is not bound, so it is still there. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  g_clear_object (&self->tail);
   g_clear_object (&self->font_provider);
   g_clear_object (&self->conversation);
   g_clear_object (&self->client);
@@ -974,7 +1165,8 @@ setup_list (ChatConversationView *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
-  self->selection = gtk_no_selection_new (NULL);
+  self->tail = g_object_new (CHAT_TYPE_TAIL_MODEL, NULL);
+  self->selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->tail)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed),
                            self, G_CONNECT_SWAPPED);
