@@ -289,6 +289,68 @@ test_first_line (Fixture       *f,
   g_assert_cmpuint (st.st_mode & 0777, ==, 0700);
 }
 
+/* A custom profile made in Preferences (here written to the keyfile
+ * settings backend the way GSettings keeps it) works from the command
+ * line too: its key is set, listed, and sent to its own base URL. */
+static void
+write_custom_profile (Fixture    *f,
+                      const char *base_url)
+{
+  g_autofree char *folder = g_build_filename (f->config_dir, "glib-2.0", "settings", NULL);
+  g_autofree char *path = g_build_filename (folder, "keyfile", NULL);
+  g_autofree char *text = g_strdup_printf ("[io/github/liaochat/Liao]\n"
+                                           "custom-profiles=[('local', 'Local 本地', '%s')]\n",
+                                           base_url);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_custom_profile (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = new_launcher (f, "file");
+  const char *ask_argv[] = { "ask", "--no-save", "--profile", "local", "Hello scenario:normal", NULL };
+  g_auto(Run) set = { 0 };
+  g_auto(Run) asked = { 0 };
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *requests = chat_fake_server_get_requests (f->server);
+  ChatFakeRequest *request;
+
+  write_custom_profile (f, f->base_url);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+  key_set (launcher, "local", TEST_KEY "\n", &set);
+  g_assert_cmpint (set.status, ==, 0);
+  lines = key_status (launcher);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_true (g_str_has_prefix (lines[4], "local\tLocal 本地\tfile ("));
+
+  chat_fake_server_clear_requests (f->server);
+  run_liao (launcher, ask_argv, NULL, &asked);
+  g_assert_cmpint (asked.status, ==, 0);
+  g_assert_cmpstr (asked.out, ==, CHAT_FAKE_CONTENT "\n");
+  g_assert_cmpuint (requests->len, ==, 1);
+  request = g_ptr_array_index (requests, 0);
+  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==,
+                   "Bearer " TEST_KEY);
+}
+
+/* Without that setting the id is unknown, and the message lists the ids. */
+static void
+test_unknown_profile (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = new_launcher (f, "file");
+  g_auto(Run) run = { 0 };
+
+  key_set (launcher, "local", TEST_KEY "\n", &run);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "general, coding, zai, zai-coding"));
+}
+
 static void
 test_keyring (Fixture       *f,
               gconstpointer  data)
@@ -445,6 +507,8 @@ main (int    argc,
   ADD ("/cli-key/file", test_file);
   ADD ("/cli-key/first-line", test_first_line);
   ADD ("/cli-key/keyring", test_keyring);
+  ADD ("/cli-key/custom-profile", test_custom_profile);
+  ADD ("/cli-key/unknown-profile", test_unknown_profile);
   ADD ("/cli-key/environment", test_environment);
   ADD ("/cli-key/debug-log-has-no-key", test_debug_log_has_no_key);
   ADD ("/cli-key/usage", test_usage);

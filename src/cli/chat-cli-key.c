@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "chat-cli.h"
+#include "chat-profile-settings.h"
 #include "chat-secrets.h"
 
 /* Room for a key with generous whitespace around it; a longer line is
@@ -224,33 +225,44 @@ describe_source (ChatKeySource  source,
     }
 }
 
+static void
+print_status (ChatProfile *profile)
+{
+  g_autofree char *where = NULL;
+  ChatKeySource source = chat_secrets_describe (profile, &where);
+  g_autofree char *text = describe_source (source, where);
+
+  printf ("%s\t%s\t%s\n", chat_profile_get_id (profile), chat_profile_get_name (profile), text);
+}
+
+/* The built-in profiles, then the custom ones of the installed settings. */
 static int
 key_status (void)
 {
   const char * const *ids = chat_profile_get_builtin_ids ();
+  g_autoptr(GPtrArray) custom = chat_profile_settings_load_installed ();
 
   for (guint i = 0; ids[i] != NULL; i++)
     {
       g_autoptr(ChatProfile) profile = chat_profile_lookup_builtin (ids[i]);
-      g_autofree char *where = NULL;
-      ChatKeySource source = chat_secrets_describe (profile, &where);
-      g_autofree char *text = describe_source (source, where);
 
-      printf ("%s\t%s\t%s\n", ids[i], chat_profile_get_name (profile), text);
+      print_status (profile);
     }
+  for (guint i = 0; i < custom->len; i++)
+    print_status (g_ptr_array_index (custom, i));
   return CHAT_CLI_EXIT_OK;
 }
 
 static ChatProfile *
 lookup_profile (const char *id)
 {
-  ChatProfile *profile = chat_profile_lookup_builtin (id);
+  ChatProfile *profile = chat_profile_settings_lookup (id);
   g_autofree char *known = NULL;
   g_autofree char *message = NULL;
 
   if (profile != NULL)
     return profile;
-  known = g_strjoinv (", ", (char **) chat_profile_get_builtin_ids ());
+  known = chat_profile_settings_dup_known_ids ();
   message = g_strdup_printf (_("Unknown profile “%s”. Known profiles: %s."), id, known);
   chat_cli_print_usage_error (message);
   return NULL;

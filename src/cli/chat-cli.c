@@ -14,6 +14,7 @@
 #include <glib-unix.h>
 
 #include "chat-cli.h"
+#include "chat-profile-settings.h"
 #include "chat-error.h"
 #include "chat-secrets.h"
 
@@ -55,7 +56,7 @@ print_help (FILE *out)
   fprintf (out, "  --new-window   %s\n", _("Open another window"));
   fprintf (out, "  --base-url URL %s\n", _("Send this run’s requests to URL (also LIAO_BASE_URL)"));
   fprintf (out, "\n%s\n", _("Run “liao COMMAND --help” for a command’s options."));
-  fprintf (out, "%s\n", _("Profiles: general, coding, zai, zai-coding."));
+  fprintf (out, "%s\n", _("Profiles: general, coding, zai, zai-coding, and the custom ones made in Preferences."));
   fprintf (out, "%s\n", _("The API key comes from LIAO_API_KEY, ZHIPUAI_API_KEY or ZAI_API_KEY, "
                            "else from the keyring (“liao key set PROFILE”)."));
 }
@@ -110,13 +111,13 @@ static ChatProfile *
 lookup_profile (const char  *profile_id,
                 GError     **error)
 {
-  ChatProfile *profile = chat_profile_lookup_builtin (profile_id);
+  ChatProfile *profile = chat_profile_settings_lookup (profile_id);
   g_autofree char *known = NULL;
 
   if (profile != NULL)
     return profile;
 
-  known = g_strjoinv (", ", (char **) chat_profile_get_builtin_ids ());
+  known = chat_profile_settings_dup_known_ids ();
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                _("Unknown profile “%s”. Known profiles: %s."), profile_id, known);
   return NULL;

@@ -3,7 +3,8 @@
  * Custom profiles live in GSettings as custom-profiles, a(sss): id, name,
  * base URL.  Ids stay unique and never take a built-in id, so conversations
  * that name a profile keep pointing at the same server when the user
- * renames it.  default-models, a{ss}, maps profile ids to models.
+ * renames it.  default-models, a{ss}, maps profile ids to models.  GIO
+ * only, so the window and the command line share it.
  */
 #pragma once
 
@@ -41,5 +42,15 @@ char      *chat_profile_settings_dup_default_model (GSettings  *settings,
 void       chat_profile_settings_set_default_model (GSettings  *settings,
                                                     const char *id,
                                                     const char *model);
+
+/* For the command line, which has no settings of its own: the custom
+ * profiles of the installed schema, an empty array where it is not
+ * installed (a bare build), never an abort. */
+GPtrArray   *chat_profile_settings_load_installed (void);
+/* The built-in or installed custom profile called @id, or NULL. */
+ChatProfile *chat_profile_settings_lookup         (const char *id);
+/* "general, coding, zai, zai-coding" and the installed custom ids, for
+ * messages that list what could have been meant. */
+char        *chat_profile_settings_dup_known_ids  (void);
 
 G_END_DECLS

@@ -232,3 +232,53 @@ chat_profile_settings_remove_custom (GSettings  *settings,
   chat_profile_settings_set_default_model (settings, id, NULL);
   return rewrite_entry (settings, id, NULL);
 }
+
+static GSettings *
+new_installed_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  return schema != NULL ? g_settings_new_full (schema, NULL, NULL) : NULL;
+}
+
+GPtrArray *
+chat_profile_settings_load_installed (void)
+{
+  g_autoptr(GSettings) settings = new_installed_settings ();
+
+  if (settings == NULL)
+    return g_ptr_array_new_with_free_func (g_object_unref);
+  return chat_profile_settings_load_custom (settings);
+}
+
+ChatProfile *
+chat_profile_settings_lookup (const char *id)
+{
+  ChatProfile *profile = chat_profile_lookup_builtin (id);
+  g_autoptr(GPtrArray) custom = NULL;
+
+  if (profile != NULL)
+    return profile;
+  custom = chat_profile_settings_load_installed ();
+  for (guint i = 0; i < custom->len; i++)
+    if (g_str_equal (chat_profile_get_id (g_ptr_array_index (custom, i)), id))
+      return g_object_ref (g_ptr_array_index (custom, i));
+  return NULL;
+}
+
+char *
+chat_profile_settings_dup_known_ids (void)
+{
+  g_autoptr(GPtrArray) custom = chat_profile_settings_load_installed ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+
+  g_strv_builder_addv (builder, (const char **) chat_profile_get_builtin_ids ());
+  for (guint i = 0; i < custom->len; i++)
+    g_strv_builder_add (builder, chat_profile_get_id (g_ptr_array_index (custom, i)));
+  ids = g_strv_builder_end (builder);
+  return g_strjoinv (", ", ids);
+}
