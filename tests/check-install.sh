@@ -80,10 +80,12 @@ metainfo=$datadir/metainfo/$app_id.metainfo.xml
 schemas=$datadir/glib-2.0/schemas
 icon=$datadir/icons/hicolor/scalable/apps/$app_id.svg
 symbolic=$datadir/icons/hicolor/symbolic/apps/$app_id-symbolic.svg
+service=$datadir/dbus-1/services/$app_id.service
+provider=$datadir/gnome-shell/search-providers/$app_id.search-provider.ini
 
 [ -x "$bindir/liao" ] || fail "bin/liao is not installed"
 for file in "$desktop" "$metainfo" "$schemas/$app_id.gschema.xml" "$icon" \
-            "$symbolic" "$localedir/zh_CN/LC_MESSAGES/liao.mo"; do
+            "$symbolic" "$localedir/zh_CN/LC_MESSAGES/liao.mo" "$service" "$provider"; do
   [ -f "$file" ] || fail "${file#"$dest"} is not installed"
 done
 if [ $status -ne 0 ]; then
@@ -98,6 +100,12 @@ glib-compile-schemas --strict --dry-run "$schemas" \
 
 grep -qx "Icon=$app_id" "$desktop" || fail "the desktop file does not name the icon $app_id"
 grep -qx "Exec=liao" "$desktop" || fail "the desktop file does not start liao"
+# D-Bus starts the installed liao as a service under the name the search
+# provider calls.
+grep -qx "Name=$app_id" "$service" || fail "the D-Bus service is not named $app_id"
+grep -qx "Exec=$(install_dir "$builddir" bindir)/liao --gapplication-service" "$service" \
+  || fail "the D-Bus service does not start the installed liao as a service"
+grep -qx "BusName=$app_id" "$provider" || fail "the search provider does not call $app_id"
 launchable=$(xmllint --xpath 'string(//launchable[@type="desktop-id"])' "$metainfo")
 [ "$launchable" = "$app_id.desktop" ] \
   || fail "the metainfo launches “$launchable”, not $app_id.desktop"
