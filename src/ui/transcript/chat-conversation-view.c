@@ -212,11 +212,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const char * const changing_actions[] = {
-  "transcript.regenerate", "transcript.retry", "transcript.continue",
-  "transcript.edit", "transcript.resend", "transcript.delete",
-};
-
 static gint64
 current_id (ChatConversationView *self)
 {
@@ -411,6 +406,19 @@ update_row (ChatConversationView *self,
       current = i;
   chat_message_row_set_variants (row, ids, current);
   chat_message_row_set_editing (row, self->editing_id != 0 && self->editing_id == chat_message_get_id (message));
+  chat_message_row_set_locked (row, self->busy);
+}
+
+/* While a reply streams, no message may change (the handlers refuse too). */
+static void
+lock_rows (ChatConversationView *self)
+{
+  GHashTableIter iter;
+  gpointer row;
+
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    chat_message_row_set_locked (row, self->busy);
 }
 
 /* After the tree changed: the variants are read again. */
@@ -511,11 +519,10 @@ update_busy (ChatConversationView *self)
 
   follow_exchange (self, exchange);
   chat_composer_set_busy (self->composer, busy);
-  for (guint i = 0; i < G_N_ELEMENTS (changing_actions); i++)
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), changing_actions[i], !busy);
   if (self->busy == busy)
     return;
   self->busy = busy;
+  lock_rows (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -837,6 +844,8 @@ action_edit (GtkWidget  *widget,
 {
   ChatConversationView *self = CHAT_CONVERSATION_VIEW (widget);
 
+  if (self->busy)
+    return;
   self->editing_id = g_variant_get_int64 (parameter);
   refresh_rows (self);
 }

@@ -30,6 +30,7 @@ struct _ChatMessageRow {
   GtkButton           *delete_button;
   GtkButton           *edit_button;
   GtkBox              *editor_box;
+  GtkButton           *editor_send_button;
   GtkTextView         *editor_view;
   GtkLabel            *footer_label;
   GtkBox              *notice_box;
@@ -46,6 +47,7 @@ struct _ChatMessageRow {
   ChatMarkdownView    *answer_view;
   ChatMessage         *message;
   gboolean             editing;
+  gboolean             locked;
   gboolean             had_content;
 };
 
@@ -424,6 +426,7 @@ chat_message_row_class_init (ChatMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, delete_button);
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, edit_button);
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, editor_box);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, editor_send_button);
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, editor_view);
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, footer_label);
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, notice_box);
@@ -516,4 +519,28 @@ chat_message_row_set_editing (ChatMessageRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->editor_box), editing);
   if (editing)
     gtk_widget_grab_focus (GTK_WIDGET (self->editor_view));
+}
+
+/* Sensitivity set here, not by disabling the view's actions: GTK 4.8 tells
+ * every widget below the view of an action's change (about 30 M
+ * instructions each with a conversation open), where this touches five
+ * buttons a row.  The view's handlers refuse the actions while busy. */
+void
+chat_message_row_set_locked (ChatMessageRow *self,
+                             gboolean        locked)
+{
+  GtkWidget *buttons[] = {
+    GTK_WIDGET (self->regenerate_button), GTK_WIDGET (self->edit_button),
+    GTK_WIDGET (self->delete_button), GTK_WIDGET (self->notice_button),
+    GTK_WIDGET (self->editor_send_button),
+  };
+
+  g_return_if_fail (CHAT_IS_MESSAGE_ROW (self));
+
+  locked = !!locked;
+  if (self->locked == locked)
+    return;
+  self->locked = locked;
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    gtk_widget_set_sensitive (buttons[i], !locked);
 }

@@ -35,5 +35,9 @@ void         chat_message_row_set_variants (ChatMessageRow *self,
 /* Shows the inline editor in place of a question. */
 void         chat_message_row_set_editing  (ChatMessageRow *self,
                                             gboolean        editing);
+/* While a reply streams in the conversation: regenerate, edit, resend,
+ * delete, retry and continue are greyed out. */
+void         chat_message_row_set_locked   (ChatMessageRow *self,
+                                            gboolean        locked);
 
 G_END_DECLS

@@ -630,6 +630,59 @@ test_reasoning_folds (Fixture       *f,
   g_assert_true (chat_reasoning_block_get_expanded (reasoning_of (f, answer_id)));
 }
 
+static GtkWidget *
+find_by_tooltip (GtkWidget  *root,
+                 const char *tooltip)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_tooltip (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+can_change (Fixture *f,
+            gint64   message_id)
+{
+  GtkWidget *row = row_for (f, message_id);
+
+  return gtk_widget_is_sensitive (find_by_tooltip (row, "Edit and Resend")) &&
+         gtk_widget_is_sensitive (find_by_tooltip (row, "Delete"));
+}
+
+/* While a reply streams, the other messages cannot change; afterwards they
+ * can again.  Refused by the handler too, not only greyed out. */
+static void
+test_locked_while_streaming (Fixture       *f,
+                             gconstpointer  data)
+{
+  gint64 first;
+
+  send_text (f, "First question");
+  first = chat_message_get_id (chat_conversation_get_message (chat_conversation_view_get_conversation (f->view), 0));
+  g_assert_true (can_change (f, first));
+
+  chat_fake_server_set_event_delay (f->server, 60);
+  send_text_no_wait (f, "Second question");
+  WAIT_UNTIL (is_busy (f));
+  settle ();
+  g_assert_false (can_change (f, first));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "transcript.delete", "x", first));
+  settle ();
+  g_assert_nonnull (row_for (f, first));
+
+  wait_reply (f);
+  settle ();
+  g_assert_true (can_change (f, first));
+}
+
 static void
 test_stop_mid_stream (Fixture       *f,
                       gconstpointer  data)
@@ -1420,6 +1473,7 @@ main (int    argc,
   ADD ("/view/composer-grows", test_composer_grows);
   ADD ("/view/drafts", test_drafts_per_conversation);
   ADD ("/view/follow", test_follow_and_jump);
+  ADD ("/view/locked-while-streaming", test_locked_while_streaming);
   ADD ("/view/reveal-hit", test_reveal_hit);
   ADD ("/view/custom-profile", test_custom_profile);
 
