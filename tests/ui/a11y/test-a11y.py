@@ -209,16 +209,31 @@ def run(application):
     return 1 if unnamed or missing else 0
 
 
+def start_liao(home, base_url):
+    """Starts liao and waits for it on the accessibility bus.  A liao that
+    exits first (seen once under the sanitizers: the X server refused its
+    connection) is started once more, and its exit is reported."""
+    for attempt in range(2):
+        liao = subprocess.Popen([os.environ['LIAO_EXE']], env=liao_environment(home, base_url))
+        application = wait_for('liao on the accessibility bus',
+                               lambda: find_application(liao.pid) or (liao.poll() is not None))
+        if application is not True:
+            return liao, application
+        print(f'# liao exited with status {liao.returncode} before it showed (attempt {attempt + 1})')
+    sys.exit('FAIL: liao exited before it showed, twice')
+
+
 def main():
     home = tempfile.mkdtemp(prefix='liao-a11y-')
     server, base_url = start_fake_server()
-    liao = subprocess.Popen([os.environ['LIAO_EXE']], env=liao_environment(home, base_url))
+    liao = None
     try:
-        application = wait_for('liao on the accessibility bus', lambda: find_application(liao.pid))
+        liao, application = start_liao(home, base_url)
         wait_for('its window', lambda: find(application, composer))
         status = run(application)
     finally:
-        stop(liao)
+        if liao is not None:
+            stop(liao)
         server.stdin.close()
         server.wait(timeout=10)
         shutil.rmtree(home, ignore_errors=True)
