@@ -58,6 +58,17 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->base_url, g_free);
 }
 
+/* CHAT_TEST_SLOWDOWN: how much slower this run is than a plain build (the
+ * sanitizers' and valgrind's runs set it); the watchdog stretches by it. */
+static guint
+slowdown (void)
+{
+  const char *text = g_getenv ("CHAT_TEST_SLOWDOWN");
+  guint64 value = text != NULL ? g_ascii_strtoull (text, NULL, 10) : 0;
+
+  return value >= 1 && value <= 100 ? (guint) value : 1;
+}
+
 static gboolean
 on_watchdog (gpointer user_data)
 {
@@ -104,7 +115,7 @@ run_full (GSubprocessLauncher *launcher,
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   Pending pending = { 0 };
-  guint watchdog = g_timeout_add_seconds (60, on_watchdog, NULL);
+  guint watchdog = g_timeout_add_seconds (60 * slowdown (), on_watchdog, NULL);
 
   g_ptr_array_add (args, (char *) g_getenv ("LIAO_EXE"));
   for (guint i = 0; argv[i] != NULL; i++)
@@ -334,6 +345,13 @@ test_big (Fixture       *f,
   g_autofree char *expected_line = g_strconcat (expected, "\n", NULL);
   g_auto(Run) run = { 0 };
 
+  /* Minutes under the slow unwinder; ChatClient's own test streams the
+   * same reply under the sanitizers. */
+  if (slowdown () > 1)
+    {
+      g_test_skip ("the 5 MB reply is left to test-client in slow runs");
+      return;
+    }
   ask (f, "big", &run);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpuint (strlen (run.out), ==, strlen (expected_line));
