@@ -58,9 +58,7 @@ dup_valid_string (JsonNode *node)
 {
   const char *text = json_node_get_string (node);
 
-  if (text == NULL || g_utf8_validate (text, -1, NULL))
-    return g_strdup (text);
-  return g_utf8_make_valid (text, -1);
+  return text != NULL ? g_utf8_make_valid (text, -1) : NULL;
 }
 
 static char *

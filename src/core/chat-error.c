@@ -290,9 +290,7 @@ peek_private (const GError *error)
 static char *
 dup_valid_text (const char *text)
 {
-  if (text == NULL || g_utf8_validate (text, -1, NULL))
-    return g_strdup (text);
-  return g_utf8_make_valid (text, -1);
+  return text != NULL ? g_utf8_make_valid (text, -1) : NULL;
 }
 
 GError *
