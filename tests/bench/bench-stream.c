@@ -49,6 +49,8 @@ static const GOptionEntry entries[] = {
 
 typedef struct {
   GArray *frames;         /* gint64 monotonic times of after-paint */
+  GArray *work;           /* gint64 durations, frame clock update to after-paint */
+  gint64  update_started;
   gint64  last_timer;
   gint64  longest_stall;
   gint64  longest_stall_at;  /* when it ended, monotonic */
@@ -235,13 +237,27 @@ cpu_us (void)
 }
 
 static void
+on_update (GdkFrameClock *clock,
+           Measure       *measure)
+{
+  measure->update_started = g_get_monotonic_time ();
+}
+
+static void
 on_after_paint (GdkFrameClock *clock,
                 Measure       *measure)
 {
   gint64 now = g_get_monotonic_time ();
+  gint64 work = now - measure->update_started;
 
-  if (measure->measuring)
-    g_array_append_val (measure->frames, now);
+  if (!measure->measuring)
+    return;
+  if (g_getenv ("BENCH_STALLS") && measure->update_started != 0 && work > 12000)
+    fprintf (stderr, "slow frame %.1f ms from %.4f to %.4f\n", work / 1000.0, measure->update_started / 1e6, now / 1e6);
+  g_array_append_val (measure->frames, now);
+  if (measure->update_started != 0)
+    g_array_append_val (measure->work, work);
+  measure->update_started = 0;
 }
 
 static gboolean
@@ -250,6 +266,10 @@ on_stall_timer (gpointer user_data)
   Measure *measure = user_data;
   gint64 now = g_get_monotonic_time ();
 
+  if (g_getenv ("BENCH_STALLS") && measure->measuring && measure->last_timer != 0 &&
+      now - measure->last_timer - STALL_TIMER_MS * 1000 > 12000)
+    fprintf (stderr, "stall %.1f ms at %.3f s\n", (now - measure->last_timer - STALL_TIMER_MS * 1000) / 1000.0,
+             now / 1e6);
   if (measure->measuring && measure->last_timer != 0 &&
       now - measure->last_timer - STALL_TIMER_MS * 1000 > measure->longest_stall)
     {
@@ -267,6 +287,20 @@ compare_int64 (gconstpointer a,
   gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
 
   return x < y ? -1 : x > y;
+}
+
+/* How long the frames' own work took (update, layout and paint): a long
+ * interval with short work is the machine, not Liao. */
+static void
+print_work (GArray *work)
+{
+  if (work->len == 0)
+    return;
+  g_array_sort (work, compare_int64);
+  printf ("frame work: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+          g_array_index (work, gint64, work->len / 2) / 1000.0,
+          g_array_index (work, gint64, work->len * 99 / 100) / 1000.0,
+          g_array_index (work, gint64, work->len - 1) / 1000.0);
 }
 
 static void
@@ -363,11 +397,13 @@ run (ChatStore *store,
   ChatConversationView *view = open_window (store, base_url, conversation_id);
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (view));
   ChatComposer *composer = find_composer (GTK_WIDGET (view));
-  Measure measure = { .frames = g_array_new (FALSE, FALSE, sizeof (gint64)) };
+  Measure measure = { .frames = g_array_new (FALSE, FALSE, sizeof (gint64)),
+                      .work = g_array_new (FALSE, FALSE, sizeof (gint64)) };
   gint64 rss_before = rss_kb (), cpu_before = cpu_us (), started, wall;
   ChatConversation *conversation = chat_conversation_view_get_conversation (view);
   ChatMessage *answer;
 
+  g_signal_connect (clock, "update", G_CALLBACK (on_update), &measure);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &measure);
   g_timeout_add (STALL_TIMER_MS, on_stall_timer, &measure);
   chat_composer_set_text (composer, "Stream the benchmark, please. scenario:fixture:bench");
@@ -386,6 +422,7 @@ run (ChatStore *store,
           g_str_equal (chat_message_get_content (answer), expected) ? "exact" : "DIFFERENT");
   printf ("streamed in %.1f s: %.0f tokens/s\n", wall / 1e6, n_tokens / (wall / 1e6));
   print_frames (measure.frames);
+  print_work (measure.work);
   /* Where in the stream it was tells a per-token cost from a one-off. */
   printf ("longest main-loop stall: %.1f ms, ending %.2f s into the stream\n",
           measure.longest_stall / 1000.0,
@@ -393,6 +430,7 @@ run (ChatStore *store,
   printf ("CPU: %.1f%% of one core\n", 100.0 * (cpu_us () - cpu_before) / wall);
   printf ("RSS: %" G_GINT64_FORMAT " kB before, %+" G_GINT64_FORMAT " kB after\n", rss_before, rss_kb () - rss_before);
   g_array_unref (measure.frames);
+  g_array_unref (measure.work);
 }
 
 int
