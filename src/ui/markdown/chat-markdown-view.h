@@ -25,6 +25,14 @@ void        chat_markdown_view_set_blocks (ChatMarkdownView *self,
 /* Convenience: parses and shows @markdown in full. */
 void        chat_markdown_view_set_markdown (ChatMarkdownView *self,
                                           const char       *markdown);
+/* The widget that shows block @index (a label, a code block, a scrolled
+ * table, a separator), and a list item's marker (a label; NULL for other
+ * blocks).  The blocks are grouped in pages: not the view's children. */
+guint       chat_markdown_view_get_n_blocks     (ChatMarkdownView *self);
+GtkWidget  *chat_markdown_view_get_block_widget (ChatMarkdownView *self,
+                                                 guint             index);
+GtkWidget  *chat_markdown_view_get_block_marker (ChatMarkdownView *self,
+                                                 guint             index);
 /* TRUE for the link schemes Liao opens (http, https). */
 gboolean    chat_markdown_view_uri_is_openable (const char *uri);
 

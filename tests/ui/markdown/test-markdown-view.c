@@ -81,14 +81,23 @@ children (GtkWidget *widget)
   return list;
 }
 
-static GtkWidget *
-child_at (GtkWidget *widget,
-          guint      index)
+/* The widgets of the view's blocks, in order (they sit in pages). */
+static GPtrArray *
+blocks_of (ChatMarkdownView *view)
 {
-  g_autoptr(GPtrArray) list = children (widget);
+  GPtrArray *list = g_ptr_array_new ();
 
-  g_assert_cmpuint (index, <, list->len);
-  return g_ptr_array_index (list, index);
+  for (guint i = 0; i < chat_markdown_view_get_n_blocks (view); i++)
+    g_ptr_array_add (list, chat_markdown_view_get_block_widget (view, i));
+  return list;
+}
+
+static GtkWidget *
+block_at (ChatMarkdownView *view,
+          guint             index)
+{
+  g_assert_cmpuint (index, <, chat_markdown_view_get_n_blocks (view));
+  return chat_markdown_view_get_block_widget (view, index);
 }
 
 /* The first widget of @type in @widget's tree, depth first. */
@@ -136,7 +145,7 @@ test_block_widgets (void)
   g_autoptr(ChatMarkdownView) view = new_view ("# Title\n\nText *here*.\n\n- item\n  - nested\n\n"
                                                "> quoted\n\n```py\nx = 1\n```\n\n"
                                                "| a | b |\n|---|--:|\n| 1 | 2 |\n\n---\n");
-  g_autoptr(GPtrArray) list = children (GTK_WIDGET (view));
+  g_autoptr(GPtrArray) list = blocks_of (view);
   GtkWidget *item, *code, *grid;
 
   g_assert_cmpuint (list->len, ==, 8);
@@ -148,16 +157,20 @@ test_block_widgets (void)
   g_assert_true (gtk_label_get_selectable (list->pdata[1]));
   g_assert_true (gtk_label_get_wrap (list->pdata[1]));
 
-  /* A list item: the marker, then the text; nested items are indented. */
+  /* A list item: the marker hangs left of the text; nested items are
+   * indented. */
   item = list->pdata[2];
-  g_assert_true (GTK_IS_BOX (item));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child_at (item, 0))), ==, "•");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child_at (item, 1))), ==, "item");
-  g_assert_cmpint (gtk_widget_get_margin_start (list->pdata[3]), >,
-                   gtk_widget_get_margin_start (item));
+  g_assert_true (GTK_IS_LABEL (item));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (chat_markdown_view_get_block_marker (view, 2))), ==, "•");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (item)), ==, "item");
+  g_assert_cmpint (gtk_widget_get_margin_start (chat_markdown_view_get_block_marker (view, 3)), >,
+                   gtk_widget_get_margin_start (chat_markdown_view_get_block_marker (view, 2)));
+  g_assert_null (chat_markdown_view_get_block_marker (view, 1));
 
   g_assert_true (gtk_widget_has_css_class (list->pdata[4], "markdown-quote"));
-  g_assert_true (gtk_widget_has_css_class (child_at (list->pdata[4], 0), "dim-label"));
+  g_assert_true (GTK_IS_LABEL (list->pdata[4]));
+  g_assert_true (gtk_widget_has_css_class (list->pdata[4], "dim-label"));
+  g_assert_cmpstr (gtk_label_get_text (list->pdata[4]), ==, "quoted");
 
   code = list->pdata[5];
   g_assert_true (CHAT_IS_CODE_BLOCK (code));
@@ -190,7 +203,7 @@ static void
 test_code_block (void)
 {
   g_autoptr(ChatMarkdownView) view = new_view ("```c++\nint x = 1 < 2 && 3 > 2; // <b>\n```");
-  ChatCodeBlock *code = CHAT_CODE_BLOCK (child_at (GTK_WIDGET (view), 0));
+  ChatCodeBlock *code = CHAT_CODE_BLOCK (block_at (view, 0));
   GtkWidget *source_view = chat_code_block_get_source_view (code);
   GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (source_view)));
   GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (source_view, GTK_TYPE_SCROLLED_WINDOW));
@@ -248,7 +261,7 @@ test_huge_code (void)
     g_string_append_printf (markdown, "x_%u = %u\n", i, i);
   view = new_view (markdown->str);
   buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
-             chat_code_block_get_source_view (CHAT_CODE_BLOCK (child_at (GTK_WIDGET (view), 0))))));
+             chat_code_block_get_source_view (CHAT_CODE_BLOCK (block_at (view, 0))))));
   g_assert_false (gtk_source_buffer_get_highlight_syntax (buffer));
   chat_markdown_view_set_markdown (view, "```python\nx = 1\n```");
   g_assert_true (gtk_source_buffer_get_highlight_syntax (buffer));
@@ -259,12 +272,12 @@ test_markup_literal (void)
 {
   const char *source = "<b>x</b> & <span foreground=\"red\">y</span> &amp; 'q' \"d\"";
   g_autoptr(ChatMarkdownView) view = new_view (source);
-  GtkLabel *label = GTK_LABEL (child_at (GTK_WIDGET (view), 0));
+  GtkLabel *label = GTK_LABEL (block_at (view, 0));
 
   g_assert_cmpstr (gtk_label_get_text (label), ==,
                    "<b>x</b> & <span foreground=\"red\">y</span> & 'q' \"d\"");
   chat_markdown_view_set_markdown (view, "`<i>code</i>` and **<u>bold</u>**");
-  label = GTK_LABEL (child_at (GTK_WIDGET (view), 0));
+  label = GTK_LABEL (block_at (view, 0));
   g_assert_cmpstr (gtk_label_get_text (label), ==, "<i>code</i> and <u>bold</u>");
 }
 
@@ -272,11 +285,11 @@ static void
 test_chinese (void)
 {
   g_autoptr(ChatMarkdownView) view = new_view ("## 标题\n\n这是**中文**，不是乱码。\n\n- 第一项\n");
-  g_autoptr(GPtrArray) list = children (GTK_WIDGET (view));
+  g_autoptr(GPtrArray) list = blocks_of (view);
 
   g_assert_cmpstr (gtk_label_get_text (list->pdata[0]), ==, "标题");
   g_assert_cmpstr (gtk_label_get_text (list->pdata[1]), ==, "这是中文，不是乱码。");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child_at (list->pdata[2], 1))), ==, "第一项");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (list->pdata[2])), ==, "第一项");
 }
 
 static void
@@ -291,7 +304,7 @@ test_link_policy (void)
     "/etc/passwd", "", " https://example.com", "httpx://example.com",
   };
   g_autoptr(ChatMarkdownView) view = new_view ("[run](javascript:alert(1)) [file](file:///etc/passwd)");
-  GtkLabel *label = GTK_LABEL (child_at (GTK_WIDGET (view), 0));
+  GtkLabel *label = GTK_LABEL (block_at (view, 0));
   gboolean handled = FALSE;
 
   for (gsize i = 0; i < G_N_ELEMENTS (openable); i++)
@@ -322,27 +335,27 @@ test_incremental (void)
 
   changed = chat_markdown_stream_update (stream, text, strlen (text));
   chat_markdown_view_set_blocks (view, blocks, changed);
-  before = children (GTK_WIDGET (view));
+  before = blocks_of (view);
   g_assert_cmpuint (before->len, ==, 3);
 
   text = "# Title\n\nFirst paragraph.\n\nSecond paragraph.\n\n- one\n- two";
   changed = chat_markdown_stream_update (stream, text, strlen (text));
   g_assert_cmpuint (changed, ==, 2);
   chat_markdown_view_set_blocks (view, blocks, changed);
-  after = children (GTK_WIDGET (view));
+  after = blocks_of (view);
   g_assert_cmpuint (after->len, ==, blocks->len);
   g_assert_cmpuint (after->len, ==, 5);
   for (guint i = 0; i < 3; i++)
     g_assert_true (after->pdata[i] == before->pdata[i]);
   g_assert_cmpstr (gtk_label_get_text (after->pdata[2]), ==, "Second paragraph.");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child_at (after->pdata[4], 1))), ==, "two");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (after->pdata[4])), ==, "two");
 
   /* A shorter, different text: what is gone goes. */
   text = "Other";
   changed = chat_markdown_stream_update (stream, text, strlen (text));
   chat_markdown_view_set_blocks (view, blocks, changed);
   g_clear_pointer (&after, g_ptr_array_unref);
-  after = children (GTK_WIDGET (view));
+  after = blocks_of (view);
   g_assert_cmpuint (after->len, ==, 1);
   g_assert_cmpstr (gtk_label_get_text (after->pdata[0]), ==, "Other");
 }
@@ -368,10 +381,10 @@ test_code_grows (void)
       chat_markdown_view_set_blocks (view, blocks, changed);
       if (code == NULL)
         {
-          code = child_at (GTK_WIDGET (view), 1);
+          code = block_at (view, 1);
           source_view = chat_code_block_get_source_view (CHAT_CODE_BLOCK (code));
         }
-      g_assert_true (child_at (GTK_WIDGET (view), 1) == code);
+      g_assert_true (block_at (view, 1) == code);
       g_assert_true (chat_code_block_get_source_view (CHAT_CODE_BLOCK (code)) == source_view);
       last = g_ptr_array_index (blocks, blocks->len - 1);
       shown = dup_buffer_text (source_view);
@@ -380,8 +393,209 @@ test_code_grows (void)
   /* The fence closes and text follows: still the same code widget. */
   g_string_append (text, "```\n\nDone.");
   chat_markdown_view_set_blocks (view, blocks, chat_markdown_stream_update (stream, text->str, text->len));
-  g_assert_true (child_at (GTK_WIDGET (view), 1) == code);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child_at (GTK_WIDGET (view), 2))), ==, "Done.");
+  g_assert_true (block_at (view, 1) == code);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (block_at (view, 2))), ==, "Done.");
+}
+
+
+/* --- long answers: pages, and drawing what can be seen -------------------- */
+
+static char *
+paragraphs (guint n)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "Paragraph %u: a few words so that it is a line of text.\n\n", i);
+  return g_string_free (text, FALSE);
+}
+
+static guint
+n_children (GtkWidget *widget)
+{
+  g_autoptr(GPtrArray) list = children (widget);
+
+  return list->len;
+}
+
+/* Blocks are grouped in pages, in order; a shorter text drops pages. */
+static void
+test_pages (void)
+{
+  g_autofree char *long_text = paragraphs (100);
+  g_autofree char *short_text = paragraphs (40);
+  g_autoptr(ChatMarkdownView) view = new_view (long_text);
+  GtkWidget *first_page;
+
+  g_assert_cmpuint (chat_markdown_view_get_n_blocks (view), ==, 100);
+  g_assert_cmpuint (n_children (GTK_WIDGET (view)), ==, 4);
+  for (guint i = 0; i < 100; i++)
+    {
+      GtkWidget *block = block_at (view, i);
+      g_autofree char *expected = g_strdup_printf ("Paragraph %u: a few words so that it is a line of text.", i);
+
+      g_assert_true (gtk_widget_get_parent (gtk_widget_get_parent (block)) == GTK_WIDGET (view));
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (block)), ==, expected);
+    }
+  first_page = gtk_widget_get_first_child (GTK_WIDGET (view));
+  g_assert_cmpuint (n_children (first_page), ==, 32);
+
+  chat_markdown_view_set_markdown (view, short_text);
+  g_assert_cmpuint (chat_markdown_view_get_n_blocks (view), ==, 40);
+  g_assert_cmpuint (n_children (GTK_WIDGET (view)), ==, 2);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (block_at (view, 39))), ==,
+                   "Paragraph 39: a few words so that it is a line of text.");
+  chat_markdown_view_set_markdown (view, "");
+  g_assert_cmpuint (n_children (GTK_WIDGET (view)), ==, 0);
+}
+
+/* Streaming across a page boundary keeps every earlier widget. */
+static void
+test_pages_stream (void)
+{
+  g_autoptr(ChatMarkdownStream) stream = chat_markdown_stream_new ();
+  g_autoptr(ChatMarkdownView) view = CHAT_MARKDOWN_VIEW (g_object_ref_sink (chat_markdown_view_new ()));
+  GPtrArray *blocks = chat_markdown_stream_get_blocks (stream);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GPtrArray) before = NULL;
+
+  for (guint i = 0; i < 70; i++)
+    {
+      g_string_append_printf (text, "Item %u\n\n", i);
+      chat_markdown_view_set_blocks (view, blocks, chat_markdown_stream_update (stream, text->str, text->len));
+      if (i == 30)
+        before = blocks_of (view);
+    }
+  g_assert_cmpuint (chat_markdown_view_get_n_blocks (view), ==, 70);
+  g_assert_cmpuint (n_children (GTK_WIDGET (view)), ==, 3);
+  for (guint i = 0; i < before->len - 1; i++)
+    g_assert_true (block_at (view, i) == before->pdata[i]);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (block_at (view, 69))), ==, "Item 69");
+}
+
+static guint
+count_text_nodes (GskRenderNode *node)
+{
+  guint n = 0;
+
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_TEXT_NODE:
+      return 1;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        n += count_text_nodes (gsk_container_node_get_child (node, i));
+      return n;
+    case GSK_TRANSFORM_NODE: return count_text_nodes (gsk_transform_node_get_child (node));
+    case GSK_CLIP_NODE: return count_text_nodes (gsk_clip_node_get_child (node));
+    case GSK_ROUNDED_CLIP_NODE: return count_text_nodes (gsk_rounded_clip_node_get_child (node));
+    case GSK_OPACITY_NODE: return count_text_nodes (gsk_opacity_node_get_child (node));
+    case GSK_COLOR_MATRIX_NODE: return count_text_nodes (gsk_color_matrix_node_get_child (node));
+    case GSK_DEBUG_NODE: return count_text_nodes (gsk_debug_node_get_child (node));
+    default:
+      return 0;
+    }
+}
+
+static guint
+drawn_text_nodes (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  node = gtk_snapshot_to_node (snapshot);
+  return node != NULL ? count_text_nodes (node) : 0;
+}
+
+/* Whether the band of @height rows at @y of the window's picture holds
+ * text: some pixels much darker than the light background. */
+static gboolean
+band_has_text (GtkWidget *window,
+               int        y,
+               int        height)
+{
+  int width = gtk_widget_get_width (window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  gsize stride = width * 4;
+  guint dark = 0;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, gtk_widget_get_height (window));
+  node = gtk_snapshot_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, y, width, height));
+  pixels = g_malloc (stride * height);
+  gdk_texture_download (texture, pixels, stride);
+  for (gsize i = 0; i < stride * height; i += 4)
+    dark += pixels[i] < 100 && pixels[i + 1] < 100 && pixels[i + 2] < 100;
+  return dark > 20;
+}
+
+static void
+assert_view_drawn (GtkWidget     *window,
+                   GtkWidget     *view,
+                   GtkAdjustment *adjustment)
+{
+  guint drawn = drawn_text_nodes (view);
+
+  g_test_message ("at %.0f of %.0f px: %u text nodes drawn", gtk_adjustment_get_value (adjustment),
+                  gtk_adjustment_get_upper (adjustment), drawn);
+  /* The viewport holds about fifteen one-line paragraphs. */
+  g_assert_cmpuint (drawn, >, 0);
+  g_assert_cmpuint (drawn, <=, 32);
+  g_assert_true (band_has_text (window, 10, 40));
+  g_assert_true (band_has_text (window, 180, 40));
+  g_assert_true (band_has_text (window, 350, 40));
+}
+
+/* A long answer in a scrolled window draws only the blocks in view, and
+ * what is in view is always drawn: wherever it is scrolled, and when the
+ * view moves in its row without any scrolling. */
+static void
+test_draws_visible_blocks (void)
+{
+  g_autofree char *text = paragraphs (600);
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *above = gtk_label_new ("Above the answer");
+  GtkWidget *view = chat_markdown_view_new ();
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  double positions[] = { 0.0, 0.37, 0.5, 1.0 };
+
+  chat_markdown_view_set_markdown (CHAT_MARKDOWN_VIEW (view), text);
+  gtk_widget_set_size_request (above, -1, 700);
+  gtk_widget_set_visible (above, FALSE);
+  gtk_box_append (GTK_BOX (box), above);
+  gtk_box_append (GTK_BOX (box), view);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), box);
+  gtk_window_set_child (window, scroller);
+  gtk_window_set_default_size (window, 600, 400);
+  gtk_window_present (window);
+  WAIT_UNTIL (gtk_adjustment_get_upper (adjustment) > 10000);
+  settle (300);
+
+  for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
+    {
+      double bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+      gtk_adjustment_set_value (adjustment, positions[i] * bottom);
+      settle (200);
+      assert_view_drawn (GTK_WIDGET (window), view, adjustment);
+    }
+  /* The answer moves down 700 px in its box; the scroll position stays. */
+  gtk_adjustment_set_value (adjustment, 2000);
+  settle (200);
+  gtk_widget_set_visible (above, TRUE);
+  settle (200);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 2000);
+  assert_view_drawn (GTK_WIDGET (window), view, adjustment);
+  gtk_window_destroy (window);
 }
 
 /* --- screenshots --------------------------------------------------------- */
@@ -476,6 +690,9 @@ main (int   argc,
   g_test_add_func ("/markdown-view/link-policy", test_link_policy);
   g_test_add_func ("/markdown-view/incremental", test_incremental);
   g_test_add_func ("/markdown-view/code-grows", test_code_grows);
+  g_test_add_func ("/markdown-view/pages", test_pages);
+  g_test_add_func ("/markdown-view/pages-stream", test_pages_stream);
+  g_test_add_func ("/markdown-view/draws-visible-blocks", test_draws_visible_blocks);
   g_test_add_func ("/markdown-view/screenshots", test_screenshots);
 
   return g_test_run ();
