@@ -25,5 +25,8 @@ void        chat_code_block_set_code       (ChatCodeBlock *self,
 GtkWidget  *chat_code_block_get_source_view (ChatCodeBlock *self);
 /* The GtkSourceView language id for a fence's info word, or NULL. */
 const char *chat_code_block_lookup_language (const char   *language);
+/* Loads, on idle and once, what the first code block would otherwise load
+ * in the middle of a streamed reply. */
+void        chat_code_block_preload         (void);
 
 G_END_DECLS

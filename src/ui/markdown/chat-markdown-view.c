@@ -538,6 +538,8 @@ chat_markdown_view_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (chat_markdown_view_parent_class)->map (widget);
 
   watch_layouts (CHAT_MARKDOWN_VIEW (widget));
+  /* A transcript is on screen: replies with code may follow. */
+  chat_code_block_preload ();
 }
 
 static void
