@@ -36,6 +36,7 @@ static int n_tokens = 100000;
 static int rate = 1000;
 static int n_messages = 2000;
 static int tokens_per_event = 4;
+static int reasoning_tokens = 0;
 static char *server_path;
 
 static const GOptionEntry entries[] = {
@@ -43,6 +44,7 @@ static const GOptionEntry entries[] = {
   { "rate", 0, 0, G_OPTION_ARG_INT, &rate, "Tokens a second (1000)", "N" },
   { "messages", 0, 0, G_OPTION_ARG_INT, &n_messages, "Messages already in the conversation (2000)", "N" },
   { "tokens-per-event", 0, 0, G_OPTION_ARG_INT, &tokens_per_event, "Tokens in each streamed event (4)", "N" },
+  { "reasoning", 0, 0, G_OPTION_ARG_INT, &reasoning_tokens, "Of the tokens, how many come first as reasoning (0)", "N" },
   { "server", 0, 0, G_OPTION_ARG_FILENAME, &server_path, "liao-fake-server (default: $LIAO_FAKE_SERVER)", "PATH" },
   { NULL }
 };
@@ -94,7 +96,8 @@ token_at (guint i)
 
 static char *
 event_json (const char *content,
-            const char *finish_reason)
+            const char *finish_reason,
+            gboolean    reasoning)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -111,7 +114,7 @@ event_json (const char *content,
   json_builder_add_int_value (builder, 0);
   json_builder_set_member_name (builder, "delta");
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "content");
+  json_builder_set_member_name (builder, reasoning ? "reasoning_content" : "content");
   json_builder_add_string_value (builder, content);
   json_builder_end_object (builder);
   if (finish_reason != NULL)
@@ -142,12 +145,13 @@ write_fixture (const char *dir)
 
       for (int j = i; j < MIN (i + tokens_per_event, n_tokens); j++)
         g_string_append (piece, token_at (j));
-      g_string_append (content, piece->str);
-      json = event_json (piece->str, NULL);
+      if (i >= reasoning_tokens)
+        g_string_append (content, piece->str);
+      json = event_json (piece->str, NULL, i < reasoning_tokens);
       g_string_append_printf (sse, "data: %s\n\n", json);
     }
   {
-    g_autofree char *last = event_json ("", "stop");
+    g_autofree char *last = event_json ("", "stop", FALSE);
 
     g_string_append_printf (sse, "data: %s\n\ndata: [DONE]\n\n", last);
   }

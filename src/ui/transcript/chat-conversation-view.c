@@ -181,6 +181,8 @@ struct _ChatConversationView {
   GHashTable           *drafts;        /* conversation id -> composer text */
   GHashTable           *variants;      /* parent id -> GArray of sibling ids */
   GHashTable           *rows;          /* the bound ChatMessageRows */
+  GHashTable           *unlocked_rows; /* bound rows whose lock is yet to follow busy */
+  guint                 lock_idle_id;
   gint64                editing_id;
   gboolean              busy;
   double                font_scale;
@@ -409,7 +411,43 @@ update_row (ChatConversationView *self,
   chat_message_row_set_locked (row, self->busy);
 }
 
-/* While a reply streams, no message may change (the handlers refuse too). */
+/* While a reply streams, no message may change (the handlers refuse too).
+ * GTK 4.8 keeps about 200 rows bound, and greying out their buttons all at
+ * once restyles thousands of CSS nodes in the frame that starts the reply:
+ * the rows in view change at once, the others a few at a time on idle. */
+#define ROWS_LOCKED_PER_IDLE 8
+
+static gboolean
+row_is_in_view (ChatConversationView *self,
+                GtkWidget            *row)
+{
+  graphene_rect_t bounds;
+
+  return gtk_widget_compute_bounds (row, GTK_WIDGET (self->scroller), &bounds)
+         && bounds.origin.y < gtk_widget_get_height (GTK_WIDGET (self->scroller))
+         && bounds.origin.y + bounds.size.height > 0;
+}
+
+static gboolean
+lock_some_rows (gpointer user_data)
+{
+  ChatConversationView *self = user_data;
+  GHashTableIter iter;
+  gpointer row;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->unlocked_rows);
+  while (n++ < ROWS_LOCKED_PER_IDLE && g_hash_table_iter_next (&iter, &row, NULL))
+    {
+      chat_message_row_set_locked (row, self->busy);
+      g_hash_table_iter_remove (&iter);
+    }
+  if (g_hash_table_size (self->unlocked_rows) > 0)
+    return G_SOURCE_CONTINUE;
+  self->lock_idle_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 lock_rows (ChatConversationView *self)
 {
@@ -418,7 +456,12 @@ lock_rows (ChatConversationView *self)
 
   g_hash_table_iter_init (&iter, self->rows);
   while (g_hash_table_iter_next (&iter, &row, NULL))
-    chat_message_row_set_locked (row, self->busy);
+    if (row_is_in_view (self, row))
+      chat_message_row_set_locked (row, self->busy);
+    else
+      g_hash_table_add (self->unlocked_rows, row);
+  if (self->lock_idle_id == 0 && g_hash_table_size (self->unlocked_rows) > 0)
+    self->lock_idle_id = g_idle_add_full (G_PRIORITY_LOW, lock_some_rows, self, NULL);
 }
 
 /* After the tree changed: the variants are read again. */
@@ -453,6 +496,7 @@ on_bind (GtkSignalListItemFactory *factory,
 
   chat_message_row_set_message (row, gtk_list_item_get_item (item));
   g_hash_table_add (self->rows, row);
+  g_hash_table_remove (self->unlocked_rows, row);
   update_row (self, row);
 }
 
@@ -464,6 +508,7 @@ on_unbind (GtkSignalListItemFactory *factory,
   ChatMessageRow *row = CHAT_MESSAGE_ROW (gtk_list_item_get_child (item));
 
   g_hash_table_remove (self->rows, row);
+  g_hash_table_remove (self->unlocked_rows, row);
   chat_message_row_set_message (row, NULL);
 }
 
@@ -1019,6 +1064,7 @@ chat_conversation_view_dispose (GObject *object)
   self->tick_id = 0;
   stop_growing (self);
   follow_exchange (self, NULL);
+  g_clear_handle_id (&self->lock_idle_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CHAT_TYPE_CONVERSATION_VIEW);
   /* The template's top child is not bound, so it is still there. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -1044,6 +1090,7 @@ chat_conversation_view_finalize (GObject *object)
   g_hash_table_unref (self->drafts);
   g_hash_table_unref (self->variants);
   g_hash_table_unref (self->rows);
+  g_hash_table_unref (self->unlocked_rows);
 
   G_OBJECT_CLASS (chat_conversation_view_parent_class)->finalize (object);
 }
@@ -1206,6 +1253,7 @@ chat_conversation_view_init (ChatConversationView *self)
   self->variants = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                           (GDestroyNotify) g_array_unref);
   self->rows = g_hash_table_new (NULL, NULL);
+  self->unlocked_rows = g_hash_table_new (NULL, NULL);
   self->following = TRUE;
   setup_list (self);
   setup_font_scale (self);
