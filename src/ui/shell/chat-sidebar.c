@@ -248,12 +248,18 @@ shows_all (ChatSidebar *self)
 }
 
 static void
-stop_growing (ChatSidebar *self)
+forget_frame_clock (ChatSidebar *self)
 {
-  g_clear_handle_id (&self->grow_id, g_source_remove);
   if (self->frame_clock != NULL)
     g_signal_handlers_disconnect_by_data (self->frame_clock, self);
   g_clear_object (&self->frame_clock);
+}
+
+static void
+stop_growing (ChatSidebar *self)
+{
+  g_clear_handle_id (&self->grow_id, g_source_remove);
+  forget_frame_clock (self);
 }
 
 static void select_current (ChatSidebar *self);
@@ -289,8 +295,7 @@ static void
 on_after_paint (GdkFrameClock *frame_clock,
                 ChatSidebar   *self)
 {
-  g_signal_handlers_disconnect_by_data (frame_clock, self);
-  g_clear_object (&self->frame_clock);
+  forget_frame_clock (self);
   if (self->grow_id == 0)
     self->grow_id = g_idle_add_full (G_PRIORITY_LOW, grow, self, NULL);
 }
@@ -629,11 +634,7 @@ chat_sidebar_map (GtkWidget *widget)
 static void
 chat_sidebar_unmap (GtkWidget *widget)
 {
-  ChatSidebar *self = CHAT_SIDEBAR (widget);
-
-  if (self->frame_clock != NULL)
-    g_signal_handlers_disconnect_by_data (self->frame_clock, self);
-  g_clear_object (&self->frame_clock);
+  forget_frame_clock (CHAT_SIDEBAR (widget));
 
   GTK_WIDGET_CLASS (chat_sidebar_parent_class)->unmap (widget);
 }
