@@ -1,5 +1,10 @@
 /* chat-sidebar-row.c: how one sidebar item looks
  *
+ * The list makes some 200 of these before the first frame (GTK 4.8 keeps
+ * that many rows around its anchor), so a row is built in code, not from a
+ * template, and only with the widgets of the kinds it has shown: a row
+ * that only ever shows conversations never makes a heading or a hit.
+ *
  * Copyright 2026 The Liao developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,13 +19,14 @@ struct _ChatSidebarRow
 {
   GtkWidget        parent_instance;
 
-  GtkWidget       *conversation_box;
+  /* Each NULL until the row first shows an item of its kind. */
   GtkWidget       *heading_label;
+  GtkWidget       *conversation_box;
+  GtkWidget       *title_label;
+  GtkWidget       *menu_button;
   GtkWidget       *hit_box;
   GtkWidget       *hit_title_label;
-  GtkWidget       *menu_button;
   GtkWidget       *snippet_label;
-  GtkWidget       *title_label;
 
   ChatSidebarItem *item;
 };
@@ -75,10 +81,120 @@ create_menu (GtkMenuButton *button,
   gtk_menu_button_set_menu_model (button, menu);
 }
 
+/* Setting tooltip-text on a shown widget makes GTK 4.8 ask the X server
+ * where the pointer is, two round trips a row; asked for, it costs nothing
+ * until the pointer rests on the button. */
+static gboolean
+on_menu_query_tooltip (GtkWidget  *button,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip,
+                       gpointer    user_data)
+{
+  gtk_tooltip_set_text (tooltip, _("Conversation Menu"));
+  return TRUE;
+}
+
+static GtkWidget *
+new_label (const char *first_class,
+           const char *second_class)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (first_class != NULL)
+    gtk_widget_add_css_class (label, first_class);
+  if (second_class != NULL)
+    gtk_widget_add_css_class (label, second_class);
+  return label;
+}
+
+static void
+ensure_heading (ChatSidebarRow *self)
+{
+  if (self->heading_label != NULL)
+    return;
+  self->heading_label = new_label ("caption-heading", "dim-label");
+  gtk_widget_set_margin_top (self->heading_label, 6);
+  gtk_widget_set_parent (self->heading_label, GTK_WIDGET (self));
+}
+
+static void
+ensure_conversation (ChatSidebarRow *self)
+{
+  GtkMenuButton *button;
+
+  if (self->conversation_box != NULL)
+    return;
+  self->conversation_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->title_label = new_label (NULL, NULL);
+  gtk_widget_set_hexpand (self->title_label, TRUE);
+  gtk_box_append (GTK_BOX (self->conversation_box), self->title_label);
+
+  self->menu_button = gtk_menu_button_new ();
+  button = GTK_MENU_BUTTON (self->menu_button);
+  gtk_menu_button_set_icon_name (button, "view-more-symbolic");
+  gtk_menu_button_set_has_frame (button, FALSE);
+  gtk_menu_button_set_create_popup_func (button, create_menu, self, NULL);
+  gtk_widget_set_valign (self->menu_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_has_tooltip (self->menu_button, TRUE);
+  g_signal_connect (button, "query-tooltip", G_CALLBACK (on_menu_query_tooltip), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Conversation Menu"), -1);
+  gtk_box_append (GTK_BOX (self->conversation_box), self->menu_button);
+  gtk_widget_set_parent (self->conversation_box, GTK_WIDGET (self));
+}
+
+static void
+ensure_hit (ChatSidebarRow *self)
+{
+  GtkLabel *snippet;
+
+  if (self->hit_box != NULL)
+    return;
+  self->hit_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_margin_top (self->hit_box, 3);
+  gtk_widget_set_margin_bottom (self->hit_box, 3);
+  self->hit_title_label = new_label ("heading", NULL);
+  self->snippet_label = new_label ("caption", "dim-label");
+  snippet = GTK_LABEL (self->snippet_label);
+  gtk_label_set_wrap (snippet, TRUE);
+  gtk_label_set_wrap_mode (snippet, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (snippet, 2);
+  gtk_label_set_width_chars (snippet, 10);
+  gtk_box_append (GTK_BOX (self->hit_box), self->hit_title_label);
+  gtk_box_append (GTK_BOX (self->hit_box), self->snippet_label);
+  gtk_widget_set_parent (self->hit_box, GTK_WIDGET (self));
+}
+
+/* Only the widgets of @kind show; those of other kinds may not exist. */
+static void
+show_kind (ChatSidebarRow      *self,
+           ChatSidebarItemKind  kind)
+{
+  if (self->heading_label != NULL)
+    gtk_widget_set_visible (self->heading_label, kind == CHAT_SIDEBAR_ITEM_HEADER);
+  if (self->conversation_box != NULL)
+    gtk_widget_set_visible (self->conversation_box, kind == CHAT_SIDEBAR_ITEM_CONVERSATION);
+  if (self->hit_box != NULL)
+    gtk_widget_set_visible (self->hit_box, kind == CHAT_SIDEBAR_ITEM_HIT);
+}
+
+static void
+show_heading (ChatSidebarRow  *self,
+              ChatSidebarItem *item)
+{
+  ensure_heading (self);
+  gtk_label_set_text (GTK_LABEL (self->heading_label), chat_sidebar_item_get_title (item));
+}
+
 static void
 show_conversation (ChatSidebarRow  *self,
                    ChatSidebarItem *item)
 {
+  ensure_conversation (self);
   gtk_label_set_text (GTK_LABEL (self->title_label), displayed_title (item));
 }
 
@@ -91,12 +207,19 @@ show_hit (ChatSidebarRow  *self,
   g_autofree char *snippet = chat_sidebar_item_dup_snippet_markup (item);
   gboolean title_match = chat_sidebar_item_get_message_id (item) == 0;
 
+  ensure_hit (self);
   if (title_match && *snippet != '\0')
     gtk_label_set_markup (GTK_LABEL (self->hit_title_label), snippet);
   else
     gtk_label_set_text (GTK_LABEL (self->hit_title_label), displayed_title (item));
   gtk_label_set_markup (GTK_LABEL (self->snippet_label), title_match ? "" : snippet);
   gtk_widget_set_visible (self->snippet_label, !title_match);
+}
+
+static gboolean
+shows_conversation (ChatSidebarRow *self)
+{
+  return self->conversation_box != NULL && gtk_widget_get_visible (self->conversation_box);
 }
 
 static void
@@ -106,7 +229,7 @@ on_secondary_pressed (GtkGestureClick *gesture,
                       double           y,
                       ChatSidebarRow  *self)
 {
-  if (!gtk_widget_get_visible (self->conversation_box))
+  if (!shows_conversation (self))
     return;
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   chat_sidebar_row_popup_menu (self);
@@ -118,18 +241,34 @@ on_long_pressed (GtkGestureLongPress *gesture,
                  double               y,
                  ChatSidebarRow      *self)
 {
-  if (!gtk_widget_get_visible (self->conversation_box))
+  if (!shows_conversation (self))
     return;
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   chat_sidebar_row_popup_menu (self);
 }
 
 static void
+add_gestures (ChatSidebarRow *self)
+{
+  GtkGesture *secondary = gtk_gesture_click_new ();
+  GtkGesture *long_press = gtk_gesture_long_press_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary), GDK_BUTTON_SECONDARY);
+  g_signal_connect (secondary, "pressed", G_CALLBACK (on_secondary_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (secondary));
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
+  g_signal_connect (long_press, "pressed", G_CALLBACK (on_long_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (long_press));
+}
+
+static void
 chat_sidebar_row_dispose (GObject *object)
 {
   ChatSidebarRow *self = CHAT_SIDEBAR_ROW (object);
+  GtkWidget *child;
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), CHAT_TYPE_SIDEBAR_ROW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->item);
 
   G_OBJECT_CLASS (chat_sidebar_row_parent_class)->dispose (object);
@@ -143,24 +282,15 @@ chat_sidebar_row_class_init (ChatSidebarRowClass *klass)
 
   object_class->dispose = chat_sidebar_row_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/liaochat/Liao/shell/chat-sidebar-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, ChatSidebarRow, conversation_box);
-  gtk_widget_class_bind_template_child (widget_class, ChatSidebarRow, heading_label);
-  gtk_widget_class_bind_template_child (widget_class, ChatSidebarRow, hit_box);
-  gtk_widget_class_bind_template_child (widget_class, ChatSidebarRow, hit_title_label);
-  gtk_widget_class_bind_template_child (widget_class, ChatSidebarRow, menu_button);
-  gtk_widget_class_bind_template_child (widget_class, ChatSidebarRow, snippet_label);
-  gtk_widget_class_bind_template_child (widget_class, ChatSidebarRow, title_label);
-  gtk_widget_class_bind_template_callback (widget_class, on_long_pressed);
-  gtk_widget_class_bind_template_callback (widget_class, on_secondary_pressed);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
 }
 
 static void
 chat_sidebar_row_init (ChatSidebarRow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->menu_button), create_menu, self, NULL);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+  add_gestures (self);
 }
 
 GtkWidget *
@@ -190,15 +320,13 @@ chat_sidebar_row_set_item (ChatSidebarRow  *self,
     return;
 
   kind = chat_sidebar_item_get_kind (item);
-  gtk_widget_set_visible (self->heading_label, kind == CHAT_SIDEBAR_ITEM_HEADER);
-  gtk_widget_set_visible (self->conversation_box, kind == CHAT_SIDEBAR_ITEM_CONVERSATION);
-  gtk_widget_set_visible (self->hit_box, kind == CHAT_SIDEBAR_ITEM_HIT);
   if (kind == CHAT_SIDEBAR_ITEM_HEADER)
-    gtk_label_set_text (GTK_LABEL (self->heading_label), chat_sidebar_item_get_title (item));
+    show_heading (self, item);
   else if (kind == CHAT_SIDEBAR_ITEM_CONVERSATION)
     show_conversation (self, item);
   else
     show_hit (self, item);
+  show_kind (self, kind);
 }
 
 void
@@ -206,6 +334,6 @@ chat_sidebar_row_popup_menu (ChatSidebarRow *self)
 {
   g_return_if_fail (CHAT_IS_SIDEBAR_ROW (self));
 
-  if (gtk_widget_get_visible (self->conversation_box))
+  if (shows_conversation (self))
     gtk_menu_button_popup (GTK_MENU_BUTTON (self->menu_button));
 }

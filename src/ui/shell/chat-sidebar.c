@@ -13,6 +13,8 @@
 #include "chat-sidebar-row.h"
 
 #define SEARCH_LIMIT 100
+/* No sidebar row is shorter (libadwaita's are 38 pixels: 36 and a margin). */
+#define MIN_ROW_HEIGHT 32
 
 struct _ChatSidebar
 {
@@ -25,6 +27,12 @@ struct _ChatSidebar
 
   ChatStore          *store;
   GListStore         *items;
+  /* What the list shows of items: until the first frame is drawn, only as
+   * many as can fill a screen, then more at each idle until all show. */
+  GtkSliceListModel  *shown;
+  guint               first_screen;
+  GdkFrameClock      *frame_clock;
+  guint               grow_id;
   /* conversation id -> itself: pending deletions the list leaves out */
   GHashTable         *hidden;
   /* ChatSidebarItem -> the ChatSidebarRow showing it, for the Menu key */
@@ -233,6 +241,74 @@ find_conversation (ChatSidebar *self,
   return GTK_INVALID_LIST_POSITION;
 }
 
+static gboolean
+shows_all (ChatSidebar *self)
+{
+  return gtk_slice_list_model_get_size (self->shown) == G_MAXUINT;
+}
+
+static void
+forget_frame_clock (ChatSidebar *self)
+{
+  if (self->frame_clock != NULL)
+    g_signal_handlers_disconnect_by_data (self->frame_clock, self);
+  g_clear_object (&self->frame_clock);
+}
+
+static void
+stop_growing (ChatSidebar *self)
+{
+  g_clear_handle_id (&self->grow_id, g_source_remove);
+  forget_frame_clock (self);
+}
+
+static void select_current (ChatSidebar *self);
+
+static void
+show_all (ChatSidebar *self)
+{
+  stop_growing (self);
+  if (shows_all (self))
+    return;
+  gtk_slice_list_model_set_size (self->shown, G_MAXUINT);
+  select_current (self);
+}
+
+/* A screenful more at a time, so that input and frames come between. */
+static gboolean
+grow (gpointer user_data)
+{
+  ChatSidebar *self = user_data;
+  guint size = gtk_slice_list_model_get_size (self->shown) + self->first_screen;
+
+  if (size >= g_list_model_get_n_items (G_LIST_MODEL (self->items)))
+    {
+      self->grow_id = 0;
+      show_all (self);
+      return G_SOURCE_REMOVE;
+    }
+  gtk_slice_list_model_set_size (self->shown, size);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_after_paint (GdkFrameClock *frame_clock,
+                ChatSidebar   *self)
+{
+  forget_frame_clock (self);
+  if (self->grow_id == 0)
+    self->grow_id = g_idle_add_full (G_PRIORITY_LOW, grow, self, NULL);
+}
+
+/* Positions past the rows shown so far need them all. */
+static void
+reach (ChatSidebar *self,
+       guint        position)
+{
+  if (position != GTK_INVALID_LIST_POSITION && position >= gtk_slice_list_model_get_size (self->shown))
+    show_all (self);
+}
+
 static void
 select_current (ChatSidebar *self)
 {
@@ -243,6 +319,7 @@ select_current (ChatSidebar *self)
     return;
   if (self->current_id != 0)
     position = find_conversation (self, self->current_id);
+  reach (self, position);
   gtk_single_selection_set_selected (self->selection, position);
 }
 
@@ -352,6 +429,7 @@ chat_sidebar_activate_position (ChatSidebar *self,
   item = g_list_model_get_item (G_LIST_MODEL (self->items), position);
   if (item == NULL || chat_sidebar_item_get_kind (item) == CHAT_SIDEBAR_ITEM_HEADER)
     return;
+  reach (self, position);
   gtk_single_selection_set_selected (self->selection, position);
   emit_activated (self, item);
 }
@@ -498,6 +576,7 @@ on_search_key_pressed (ChatSidebar     *self,
   position = first_choosable (self);
   if (position == GTK_INVALID_LIST_POSITION)
     return GDK_EVENT_PROPAGATE;
+  reach (self, position);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
   gtk_single_selection_set_selected (self->selection, position);
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
@@ -527,13 +606,37 @@ chat_sidebar_dispose (GObject *object)
 {
   ChatSidebar *self = CHAT_SIDEBAR (object);
 
+  stop_growing (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CHAT_TYPE_SIDEBAR);
   g_clear_object (&self->store);
+  g_clear_object (&self->shown);
   g_clear_object (&self->items);
   g_clear_pointer (&self->hidden, g_hash_table_unref);
   g_clear_pointer (&self->rows, g_hash_table_unref);
 
   G_OBJECT_CLASS (chat_sidebar_parent_class)->dispose (object);
+}
+
+/* The rest of the list comes after the first frame that shows the list. */
+static void
+chat_sidebar_map (GtkWidget *widget)
+{
+  ChatSidebar *self = CHAT_SIDEBAR (widget);
+
+  GTK_WIDGET_CLASS (chat_sidebar_parent_class)->map (widget);
+
+  if (shows_all (self) || self->frame_clock != NULL || self->grow_id != 0)
+    return;
+  self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  g_signal_connect (self->frame_clock, "after-paint", G_CALLBACK (on_after_paint), self);
+}
+
+static void
+chat_sidebar_unmap (GtkWidget *widget)
+{
+  forget_frame_clock (CHAT_SIDEBAR (widget));
+
+  GTK_WIDGET_CLASS (chat_sidebar_parent_class)->unmap (widget);
 }
 
 static void
@@ -544,6 +647,8 @@ chat_sidebar_class_init (ChatSidebarClass *klass)
 
   object_class->dispose = chat_sidebar_dispose;
   object_class->get_property = chat_sidebar_get_property;
+  widget_class->map = chat_sidebar_map;
+  widget_class->unmap = chat_sidebar_unmap;
 
   properties[PROP_N_CONVERSATIONS] =
     g_param_spec_uint ("n-conversations", NULL, NULL, 0, G_MAXUINT, 0,
@@ -571,15 +676,37 @@ chat_sidebar_class_init (ChatSidebarClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_unbind_item);
 }
 
+/* GTK 4.8's list makes rows for the 200 items around its anchor at once:
+ * before the first frame, it gets only as many as fill the tallest
+ * monitor with the shortest rows. */
+static guint
+count_first_screen (GtkWidget *widget)
+{
+  GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (widget));
+  int tallest = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
+    {
+      g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      tallest = MAX (tallest, geometry.height);
+    }
+  return tallest > 0 ? (guint) tallest / MIN_ROW_HEIGHT + 1 : G_MAXUINT;
+}
+
 static void
 chat_sidebar_init (ChatSidebar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->items = g_list_store_new (CHAT_TYPE_SIDEBAR_ITEM);
+  self->first_screen = count_first_screen (GTK_WIDGET (self));
+  self->shown = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->items)), 0, self->first_screen);
   self->hidden = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->rows = g_hash_table_new (NULL, NULL);
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->items));
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->shown));
   update_page (self);
 }
 
@@ -676,6 +803,7 @@ chat_sidebar_activate_relative (ChatSidebar *self,
   position = find_relative (self, offset);
   if (position == GTK_INVALID_LIST_POSITION)
     return;
+  reach (self, position);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
   chat_sidebar_activate_position (self, position);
 }

@@ -77,17 +77,22 @@ show_key_help (ChatWelcomePage *self,
   gtk_widget_set_visible (self->console_button, bigmodel);
 }
 
-/* Until Liao is installed its icon may be missing from the theme. */
+/* Until Liao is installed its icon may be missing from the theme.  Asked
+ * when the page first shows, not when it is made: the question waits for
+ * the icon theme, which GTK loads on a thread of its own meanwhile, and a
+ * window with conversations never shows this page. */
 static void
-chat_welcome_page_root (GtkWidget *widget)
+chat_welcome_page_map (GtkWidget *widget)
 {
   ChatWelcomePage *self = CHAT_WELCOME_PAGE (widget);
+  AdwStatusPage *status_page = ADW_STATUS_PAGE (self->status_page);
   GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (widget));
 
-  GTK_WIDGET_CLASS (chat_welcome_page_parent_class)->root (widget);
+  if (adw_status_page_get_icon_name (status_page) == NULL)
+    adw_status_page_set_icon_name (status_page,
+                                   gtk_icon_theme_has_icon (theme, APP_ID) ? APP_ID : FALLBACK_ICON);
 
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->status_page),
-                                 gtk_icon_theme_has_icon (theme, APP_ID) ? APP_ID : FALLBACK_ICON);
+  GTK_WIDGET_CLASS (chat_welcome_page_parent_class)->map (widget);
 }
 
 static void
@@ -128,7 +133,7 @@ chat_welcome_page_class_init (ChatWelcomePageClass *klass)
 
   object_class->dispose = chat_welcome_page_dispose;
   object_class->get_property = chat_welcome_page_get_property;
-  widget_class->root = chat_welcome_page_root;
+  widget_class->map = chat_welcome_page_map;
 
   properties[PROP_NEEDS_KEY] =
     g_param_spec_boolean ("needs-key", NULL, NULL, FALSE,

@@ -29,7 +29,6 @@ struct _ChatWindow
 
   GtkWidget            *back_button;
   GtkWidget            *content_pane;
-  ChatConversationSettings *conversation_settings;
   AdwLeaflet           *leaflet;
   ChatModelButton      *model_button;
   ChatProfileButton    *profile_button;
@@ -57,6 +56,8 @@ struct _ChatWindow
    * setting changes: the view's profile lookup shares this array. */
   GPtrArray            *custom_profiles;
   GCancellable         *cancellable;
+  /* The settings popover, made when it first opens (see create_settings). */
+  ChatConversationSettings *conversation_settings;
 };
 
 G_DEFINE_FINAL_TYPE (ChatWindow, chat_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -327,7 +328,8 @@ on_view_conversation_notify (ChatWindow *self)
   if (self->conversation != NULL)
     g_signal_handlers_disconnect_by_data (self->conversation, self);
   g_set_object (&self->conversation, conversation);
-  chat_conversation_settings_set_conversation (self->conversation_settings, self->store, conversation);
+  if (self->conversation_settings != NULL)
+    chat_conversation_settings_set_conversation (self->conversation_settings, self->store, conversation);
   if (conversation != NULL && chat_conversation_get_id (conversation) == 0 &&
       chat_conversation_get_profile (conversation) == NULL)
     apply_defaults (self, conversation);
@@ -796,6 +798,21 @@ set_help_overlay (ChatWindow *self)
                                            GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
 }
 
+/* win.show-help-overlay, in place of GtkApplicationWindow's own: the
+ * shortcuts window is built when first asked for, not with every window
+ * (19 million instructions, an eighth of making a window). */
+static void
+show_help_overlay (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (user_data);
+
+  if (gtk_application_window_get_help_overlay (window) == NULL)
+    set_help_overlay (CHAT_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (gtk_application_window_get_help_overlay (window)));
+}
+
 /* For g_hash_table_foreach_remove on tables keyed by profile id. */
 static gboolean
 is_custom_id (gpointer key,
@@ -827,6 +844,21 @@ on_custom_profiles_changed (ChatWindow *self)
   update_welcome (self);
 }
 
+/* The settings popover is a form of a dozen fields that no first frame
+ * shows: it is made the first time the button opens it. */
+static void
+create_settings (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  ChatWindow *self = CHAT_WINDOW (user_data);
+
+  if (self->conversation_settings != NULL)
+    return;
+  self->conversation_settings = CHAT_CONVERSATION_SETTINGS (chat_conversation_settings_new ());
+  chat_conversation_settings_set_conversation (self->conversation_settings, self->store, self->conversation);
+  gtk_menu_button_set_popover (button, GTK_WIDGET (self->conversation_settings));
+}
+
 static void
 chat_window_constructed (GObject *object)
 {
@@ -834,6 +866,7 @@ chat_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (chat_window_parent_class)->constructed (object);
 
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->settings_button), create_settings, self, NULL);
   self->view = CHAT_CONVERSATION_VIEW (chat_conversation_view_new (self->store, self->client));
   gtk_widget_set_vexpand (GTK_WIDGET (self->view), TRUE);
   gtk_box_append (GTK_BOX (self->content_pane), GTK_WIDGET (self->view));
@@ -853,7 +886,6 @@ chat_window_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed::custom-profiles",
                            G_CALLBACK (on_custom_profiles_changed), self, G_CONNECT_SWAPPED);
 
-  set_help_overlay (self);
   chat_sidebar_set_store (self->sidebar, self->store);
   chat_conversation_view_show_conversation (self->view, 0);
   on_view_conversation_notify (self);
@@ -919,6 +951,7 @@ chat_window_dispose (GObject *object)
   if (self->conversation != NULL)
     g_signal_handlers_disconnect_by_data (self->conversation, self);
   g_clear_object (&self->conversation);
+  self->conversation_settings = NULL;   /* the settings button's */
   gtk_widget_dispose_template (GTK_WIDGET (self), CHAT_TYPE_WINDOW);
 
   G_OBJECT_CLASS (chat_window_parent_class)->dispose (object);
@@ -1000,7 +1033,6 @@ chat_window_class_init (ChatWindowClass *klass)
   install_properties (object_class);
   install_actions (widget_class);
 
-  g_type_ensure (CHAT_TYPE_CONVERSATION_SETTINGS);
   g_type_ensure (CHAT_TYPE_MODEL_BUTTON);
   g_type_ensure (CHAT_TYPE_PROFILE_BUTTON);
   g_type_ensure (CHAT_TYPE_SIDEBAR);
@@ -1010,7 +1042,6 @@ chat_window_class_init (ChatWindowClass *klass)
                                                "/io/github/liaochat/Liao/shell/chat-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ChatWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, ChatWindow, content_pane);
-  gtk_widget_class_bind_template_child (widget_class, ChatWindow, conversation_settings);
   gtk_widget_class_bind_template_child (widget_class, ChatWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, ChatWindow, model_button);
   gtk_widget_class_bind_template_child (widget_class, ChatWindow, profile_button);
@@ -1030,7 +1061,12 @@ chat_window_class_init (ChatWindowClass *klass)
 static void
 chat_window_init (ChatWindow *self)
 {
+  static const GActionEntry win_actions[] = {
+    { "show-help-overlay", show_help_overlay },
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);

@@ -165,6 +165,31 @@ wait_until_drawn (GtkWidget *widget)
       g_usleep (1000);
 }
 
+static void
+on_after_paint (GdkFrameClock *frame_clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* A widget paintable shows the widget as last drawn, and nothing while a
+ * redraw is pending (one window's focus going to another queues one):
+ * draw it once more, and take the paintable right after, at most 10 s. */
+static void
+wait_for_paint (GtkWidget *widget)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (widget);
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+
+  gtk_widget_queue_draw (widget);
+  while (!painted && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_signal_handler_disconnect (frame_clock, handler);
+}
+
 char *
 shell_test_screenshot (GtkWidget  *widget,
                        const char *name)
@@ -174,13 +199,15 @@ shell_test_screenshot (GtkWidget  *widget,
   char *path = g_build_filename (dir, file, NULL);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer;
 
   wait_until_drawn (widget);
+  wait_for_paint (widget);
+  paintable = gtk_widget_paintable_new (widget);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));

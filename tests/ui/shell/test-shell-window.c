@@ -919,8 +919,9 @@ test_conversation_settings (Fixture       *f,
   button = child (f, "settings_button");
   name = gtk_widget_get_tooltip_text (GTK_WIDGET (button));
   g_assert_cmpstr (name, ==, "Conversation Settings");
-  popover = gtk_menu_button_get_popover (button);
+  /* The popover is made when it first opens. */
   gtk_menu_button_popup (button);
+  popover = gtk_menu_button_get_popover (button);
   shell_test_settle (300);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
 
@@ -1259,12 +1260,13 @@ static void
 assert_popover_shows_defaults (Fixture *f)
 {
   GtkMenuButton *button = child (f, "settings_button");
-  GtkPopover *popover = gtk_menu_button_get_popover (button);
+  GtkPopover *popover;
   GtkTextBuffer *buffer;
   g_autofree char *prompt = NULL;
   GtkTextIter start, end;
 
   gtk_menu_button_popup (button);
+  popover = gtk_menu_button_get_popover (button);
   shell_test_settle (200);
   g_assert_false (gtk_check_button_get_active (template_child (popover, CHAT_TYPE_CONVERSATION_SETTINGS,
                                                                "temperature_default_check")));
