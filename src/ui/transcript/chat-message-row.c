@@ -503,6 +503,31 @@ on_editor_send (ChatMessageRow *self)
 
 /* --- the class ----------------------------------------------------------- */
 
+/* GTK 4.8 asks the X server where the pointer is (two round trips) each
+ * time a shown widget gets a tooltip, bound to a window or not: from the
+ * template, the four buttons of each of some 200 rows made 1,600 of them
+ * when a conversation opened.  Hidden, a button does not ask. */
+static void
+add_tooltips (ChatMessageRow *self)
+{
+  struct { GtkButton *button; const char *text; } tooltips[] = {
+    { self->copy_button, _("Copy as Markdown") },
+    { self->regenerate_button, _("Regenerate") },
+    { self->edit_button, _("Edit and Resend") },
+    { self->delete_button, _("Delete") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tooltips); i++)
+    {
+      GtkWidget *button = GTK_WIDGET (tooltips[i].button);
+      gboolean visible = gtk_widget_get_visible (button);
+
+      gtk_widget_set_visible (button, FALSE);
+      gtk_widget_set_tooltip_text (button, tooltips[i].text);
+      gtk_widget_set_visible (button, visible);
+    }
+}
+
 static void
 chat_message_row_dispose (GObject *object)
 {
@@ -552,6 +577,7 @@ static void
 chat_message_row_init (ChatMessageRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_tooltips (self);
 }
 
 GtkWidget *
