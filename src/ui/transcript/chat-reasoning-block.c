@@ -15,11 +15,14 @@ struct _ChatReasoningBlock {
 
   GtkImage        *arrow;
   GtkRevealer     *revealer;
-  GtkTextView     *text_view;
   GtkLabel        *title_label;
   GtkToggleButton *toggle;
 
-  GString         *shown;      /* the text in the buffer */
+  /* Made the first time the block opens: in a long conversation nearly
+   * every block GtkListView keeps bound is folded, and a text view holding
+   * the whole reasoning costs some 40 KB a row. */
+  GtkTextView     *text_view;
+  GString         *shown;      /* the text, and the text in the buffer */
   gboolean         setting;    /* a toggle from code, not from the user */
 };
 
@@ -39,11 +42,36 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static GtkTextView *
+ensure_text_view (ChatReasoningBlock *self)
+{
+  GtkTextView *view;
+
+  if (self->text_view != NULL)
+    return self->text_view;
+  view = GTK_TEXT_VIEW (gtk_text_view_new ());
+  gtk_text_view_set_editable (view, FALSE);
+  gtk_text_view_set_cursor_visible (view, FALSE);
+  gtk_text_view_set_wrap_mode (view, GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_left_margin (view, 12);
+  gtk_text_view_set_right_margin (view, 6);
+  gtk_text_view_set_top_margin (view, 4);
+  gtk_text_view_set_bottom_margin (view, 4);
+  gtk_widget_add_css_class (GTK_WIDGET (view), "reasoning-text");
+  gtk_widget_add_css_class (GTK_WIDGET (view), "dim-label");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), self->shown->str, self->shown->len);
+  gtk_revealer_set_child (self->revealer, GTK_WIDGET (view));
+  self->text_view = view;
+  return view;
+}
+
 static void
 on_toggled (ChatReasoningBlock *self)
 {
   gboolean expanded = gtk_toggle_button_get_active (self->toggle);
 
+  if (expanded)
+    ensure_text_view (self);
   gtk_revealer_set_reveal_child (self->revealer, expanded);
   gtk_image_set_from_icon_name (self->arrow, expanded ? "pan-down-symbolic" : "pan-end-symbolic");
   gtk_accessible_update_state (GTK_ACCESSIBLE (self->toggle),
@@ -56,12 +84,15 @@ on_toggled (ChatReasoningBlock *self)
 static void
 chat_reasoning_block_dispose (GObject *object)
 {
+  ChatReasoningBlock *self = CHAT_REASONING_BLOCK (object);
   GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CHAT_TYPE_REASONING_BLOCK);
-  /* The template's top child is not bound, so it is still there. */
+  /* The template's top child is not bound, so it is still there; the text
+   * view goes with it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
+  self->text_view = NULL;
 
   G_OBJECT_CLASS (chat_reasoning_block_parent_class)->dispose (object);
 }
@@ -135,7 +166,6 @@ chat_reasoning_block_class_init (ChatReasoningBlockClass *klass)
                                                "/io/github/liaochat/Liao/transcript/chat-reasoning-block.ui");
   gtk_widget_class_bind_template_child (widget_class, ChatReasoningBlock, arrow);
   gtk_widget_class_bind_template_child (widget_class, ChatReasoningBlock, revealer);
-  gtk_widget_class_bind_template_child (widget_class, ChatReasoningBlock, text_view);
   gtk_widget_class_bind_template_child (widget_class, ChatReasoningBlock, title_label);
   gtk_widget_class_bind_template_child (widget_class, ChatReasoningBlock, toggle);
   gtk_widget_class_bind_template_callback (widget_class, on_toggled);
@@ -156,12 +186,30 @@ chat_reasoning_block_new (void)
   return g_object_new (CHAT_TYPE_REASONING_BLOCK, NULL);
 }
 
+/* Appends what @text adds to the buffer's text, or puts @text there anew. */
+static void
+show_in_view (ChatReasoningBlock *self,
+              const char         *text,
+              gsize               length)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextIter end;
+
+  if (length >= self->shown->len && memcmp (text, self->shown->str, self->shown->len) == 0)
+    {
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      gtk_text_buffer_insert (buffer, &end, text + self->shown->len, length - self->shown->len);
+    }
+  else
+    gtk_text_buffer_set_text (buffer, text, length);
+  /* Its height is only measured anew when asked: a list row does not ask. */
+  gtk_widget_queue_resize (GTK_WIDGET (self->text_view));
+}
+
 void
 chat_reasoning_block_set_text (ChatReasoningBlock *self,
                                const char         *text)
 {
-  GtkTextBuffer *buffer;
-  GtkTextIter end;
   gsize length;
 
   g_return_if_fail (CHAT_IS_REASONING_BLOCK (self));
@@ -169,19 +217,11 @@ chat_reasoning_block_set_text (ChatReasoningBlock *self,
   if (text == NULL)
     text = "";
   length = strlen (text);
-  buffer = gtk_text_view_get_buffer (self->text_view);
-  if (length >= self->shown->len && memcmp (text, self->shown->str, self->shown->len) == 0)
-    {
-      if (length == self->shown->len)
-        return;
-      gtk_text_buffer_get_end_iter (buffer, &end);
-      gtk_text_buffer_insert (buffer, &end, text + self->shown->len, length - self->shown->len);
-    }
-  else
-    gtk_text_buffer_set_text (buffer, text, length);
+  if (length == self->shown->len && memcmp (text, self->shown->str, length) == 0)
+    return;
+  if (self->text_view != NULL)
+    show_in_view (self, text, length);
   g_string_assign (self->shown, text);
-  /* Its height is only measured anew when asked: a list row does not ask. */
-  gtk_widget_queue_resize (GTK_WIDGET (self->text_view));
 }
 
 char *

@@ -6,8 +6,9 @@
  * A row builds its rarely needed parts (reasoning, editor, notice, spinner,
  * variant switcher) only when a message needs them: GtkListView 4.8 keeps
  * some 200 rows bound, so whatever a plain row carries costs 200 times.
- * These tests hold a plain row to that, and check that each part, once
- * built, sits where it belongs and works.  The "transcript" actions are the
+ * These tests hold a plain row to that (and a folded reasoning block to
+ * no text view), and check that each part, once built, sits where it
+ * belongs and works.  The "transcript" actions are the
  * test's own, so what the buttons ask for can be read back.
  */
 
@@ -338,6 +339,44 @@ test_parts_when_needed (Fixture       *f,
   g_assert_false (is_shown (f, switcher));
 }
 
+/* A finished answer's reasoning is folded, and holds no text view until
+ * the reader opens it: most bound rows never are. */
+static void
+test_reasoning_folded (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(ChatMessage) answer = new_message ("assistant", 3, "The answer.");
+  g_autofree char *shown = NULL;
+  GtkWidget *reasoning, *text_view;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  chat_message_set_reasoning (answer, "\nFirst this, then that.");
+  chat_message_row_set_message (f->row, answer);
+  reasoning = find_shown (f, CHAT_TYPE_REASONING_BLOCK);
+  g_assert_nonnull (reasoning);
+  g_assert_false (chat_reasoning_block_get_expanded (CHAT_REASONING_BLOCK (reasoning)));
+  g_assert_null (find_descendant (GTK_WIDGET (f->row), GTK_TYPE_TEXT_VIEW));
+
+  chat_message_set_reasoning (answer, "\nFirst this, then that, and more.");
+  g_signal_emit_by_name (find_descendant (reasoning, GTK_TYPE_TOGGLE_BUTTON), "clicked");
+  g_assert_true (chat_reasoning_block_get_expanded (CHAT_REASONING_BLOCK (reasoning)));
+  text_view = find_descendant (reasoning, GTK_TYPE_TEXT_VIEW);
+  g_assert_nonnull (text_view);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (shown, ==, "First this, then that, and more.");
+  save_screenshot (f, "row-reasoning-open");
+
+  /* Open, it follows the reasoning as it grows. */
+  chat_message_set_reasoning (answer, "\nFirst this, then that, and more. Done.");
+  g_clear_pointer (&shown, g_free);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (shown, ==, "First this, then that, and more. Done.");
+}
+
 /* The editor replaces the question, keeps a draft across rebinding, and
  * Send asks for "transcript.resend" with the text; greyed out when locked,
  * also when the lock came before the editor. */
@@ -439,6 +478,7 @@ main (int    argc,
 
   ADD ("/row/plain", test_plain_rows);
   ADD ("/row/parts-when-needed", test_parts_when_needed);
+  ADD ("/row/reasoning-folded", test_reasoning_folded);
   ADD ("/row/editing", test_editing);
   ADD ("/row/footer-actions", test_footer_actions);
 
