@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "chat-markdown-view.h"
 #include "chat-message-editor.h"
 #include "chat-message-notice.h"
 #include "chat-message-row.h"
@@ -339,8 +340,19 @@ test_parts_when_needed (Fixture       *f,
   g_assert_false (is_shown (f, switcher));
 }
 
-/* A finished answer's reasoning is folded, and holds no text view until
- * the reader opens it: most bound rows never are. */
+static char *
+dup_view_text (GtkWidget *view)
+{
+  ChatMarkdownView *markdown = CHAT_MARKDOWN_VIEW (view);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < chat_markdown_view_get_n_blocks (markdown); i++)
+    g_string_append (text, gtk_label_get_text (GTK_LABEL (chat_markdown_view_get_block_widget (markdown, i))));
+  return g_string_free (text, FALSE);
+}
+
+/* A finished answer's reasoning is folded, and holds no view of its text
+ * until the reader opens it: most bound rows never are. */
 static void
 test_reasoning_folded (Fixture       *f,
                        gconstpointer  data)
@@ -348,33 +360,29 @@ test_reasoning_folded (Fixture       *f,
   g_autoptr(ChatMessage) answer = new_message ("assistant", 3, "The answer.");
   g_autofree char *shown = NULL;
   GtkWidget *reasoning, *text_view;
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
 
-  chat_message_set_reasoning (answer, "\nFirst this, then that.");
+  chat_message_set_reasoning (answer, "\nFirst this, then *that*.");
   chat_message_row_set_message (f->row, answer);
   reasoning = find_shown (f, CHAT_TYPE_REASONING_BLOCK);
   g_assert_nonnull (reasoning);
   g_assert_false (chat_reasoning_block_get_expanded (CHAT_REASONING_BLOCK (reasoning)));
-  g_assert_null (find_descendant (GTK_WIDGET (f->row), GTK_TYPE_TEXT_VIEW));
+  g_assert_null (find_descendant (reasoning, CHAT_TYPE_MARKDOWN_VIEW));
 
-  chat_message_set_reasoning (answer, "\nFirst this, then that, and more.");
+  chat_message_set_reasoning (answer, "\nFirst this, then *that*, and more.");
   g_signal_emit_by_name (find_descendant (reasoning, GTK_TYPE_TOGGLE_BUTTON), "clicked");
   g_assert_true (chat_reasoning_block_get_expanded (CHAT_REASONING_BLOCK (reasoning)));
-  text_view = find_descendant (reasoning, GTK_TYPE_TEXT_VIEW);
+  text_view = find_descendant (reasoning, CHAT_TYPE_MARKDOWN_VIEW);
   g_assert_nonnull (text_view);
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view));
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  shown = dup_view_text (text_view);
   g_assert_cmpstr (shown, ==, "First this, then that, and more.");
   save_screenshot (f, "row-reasoning-open");
 
-  /* Open, it follows the reasoning as it grows. */
-  chat_message_set_reasoning (answer, "\nFirst this, then that, and more. Done.");
+  /* Open, it follows the reasoning as it grows, as Markdown. */
+  chat_message_set_reasoning (answer, "\nFirst this, then *that*, and more.\n\n- Done.");
   g_clear_pointer (&shown, g_free);
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  g_assert_cmpstr (shown, ==, "First this, then that, and more. Done.");
+  shown = dup_view_text (text_view);
+  g_assert_cmpstr (shown, ==, "First this, then that, and more.Done.");
+  g_assert_nonnull (chat_markdown_view_get_block_marker (CHAT_MARKDOWN_VIEW (text_view), 1));
 }
 
 /* The editor replaces the question, keeps a draft across rebinding, and
