@@ -21,7 +21,9 @@
  *     bench-open --db /tmp/open.db --messages 10000
  *
  * --db keeps the store, and the conversation "bench-open N" in it, for
- * the next run.  --prepare only makes sure the conversation is there (no
+ * the next run.  --reasoning gives every answer a paragraph of reasoning,
+ * as a thinking model's answers have (a conversation of its own, "bench-open
+ * N reasoning").  --prepare only makes sure the conversation is there (no
  * display needed): run it first, so that the import's memory does not count
  * in the empty window's RSS of the measured run.
  */
@@ -38,6 +40,11 @@
 #define FRAME_TIMEOUT_US (30 * G_USEC_PER_SEC)
 #define TARGET_MS 100.0
 
+#define REASONING \
+  "\nThe user asks whether a long conversation opens at once. The list view binds " \
+  "about two hundred rows, so what each row holds matters more than the number of " \
+  "messages; the answer should say so, show a short loop and end with a summary."
+
 #define ANSWER \
   "Here is what I found.\n\nThe **first** point is simple; the second needs `code`:\n\n" \
   "```python\nfor i in range (10):\n    print (i)\n```\n\n- one item\n- two items\n\n" \
@@ -47,12 +54,14 @@ static int n_messages = 10000;
 static int n_runs = 7;
 static char *db_path;
 static gboolean prepare_only;
+static gboolean with_reasoning;
 
 static const GOptionEntry entries[] = {
   { "messages", 0, 0, G_OPTION_ARG_INT, &n_messages, "Messages in the conversation (10000)", "N" },
   { "runs", 0, 0, G_OPTION_ARG_INT, &n_runs, "Times to open it (7)", "N" },
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "Keep (or reuse) the store here", "PATH" },
   { "prepare", 0, 0, G_OPTION_ARG_NONE, &prepare_only, "Only store the conversation (with --db)", NULL },
+  { "reasoning", 0, 0, G_OPTION_ARG_NONE, &with_reasoning, "Answers with reasoning", NULL },
   { NULL }
 };
 
@@ -93,6 +102,8 @@ import_conversation (ChatStore  *store,
                                                i % 2 == 0 ? question : ANSWER);
 
       chat_message_set_id (message, i + 1);
+      if (with_reasoning && i % 2 == 1)
+        chat_message_set_reasoning (message, REASONING);
       chat_message_set_parent_id (message, i);
       g_ptr_array_add (messages, message);
     }
@@ -355,7 +366,7 @@ main (int    argc,
   store = chat_store_open (db_path, &error);
   if (store == NULL)
     g_error ("%s", error->message);
-  title = g_strdup_printf ("bench-open %d", n_messages);
+  title = g_strdup_printf ("bench-open %d%s", n_messages, with_reasoning ? " reasoning" : "");
   conversation_id = find_conversation (store, title);
   if (conversation_id == 0)
     conversation_id = import_conversation (store, title);

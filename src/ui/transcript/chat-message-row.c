@@ -13,6 +13,8 @@
 #include "chat-exchange-registry.h"
 #include "chat-markdown.h"
 #include "chat-markdown-view.h"
+#include "chat-message-editor.h"
+#include "chat-message-notice.h"
 #include "chat-message-row.h"
 #include "chat-reasoning-block.h"
 #include "chat-variant-switcher.h"
@@ -25,26 +27,28 @@
 struct _ChatMessageRow {
   GtkWidget            parent_instance;
 
-  GtkBox              *answer_box;
+  GtkBox              *column;
   GtkButton           *copy_button;
   GtkButton           *delete_button;
   GtkButton           *edit_button;
-  GtkBox              *editor_box;
-  GtkButton           *editor_send_button;
-  GtkTextView         *editor_view;
+  GtkBox              *footer;
   GtkLabel            *footer_label;
-  GtkBox              *notice_box;
-  GtkButton           *notice_button;
-  GtkImage            *notice_icon;
-  GtkLabel            *notice_label;
   GtkLabel            *question_label;
-  ChatReasoningBlock  *reasoning_block;
   GtkButton           *regenerate_button;
   GtkLabel            *role_label;
+
+  /* Built when a message first needs them, then kept for the messages the
+   * row shows later (hidden where those do not need them).  GtkListView
+   * keeps some 200 rows bound, nearly all of them off screen: a part every
+   * row carries costs 200 times over, and most messages have no reasoning,
+   * no notice, no variants and are never edited. */
+  ChatMarkdownView    *answer_view;
+  ChatMessageEditor   *editor;
+  ChatMessageNotice   *notice;
+  ChatReasoningBlock  *reasoning_block;
   GtkSpinner          *spinner;
   ChatVariantSwitcher *variant_switcher;
 
-  ChatMarkdownView    *answer_view;
   ChatMessage         *message;
   gboolean             editing;
   gboolean             locked;
@@ -63,6 +67,108 @@ static gboolean
 is_streaming (ChatMessageRow *self)
 {
   return chat_message_get_state (self->message) == CHAT_MESSAGE_STATE_STREAMING;
+}
+
+/* --- parts built late ---------------------------------------------------- */
+
+/* Puts @part into @box after @sibling (first when NULL), where the
+ * template would have had it. */
+static gpointer
+add_part (GtkBox    *box,
+          GtkWidget *part,
+          GtkWidget *sibling)
+{
+  gtk_box_insert_child_after (box, part, sibling);
+  return part;
+}
+
+static void
+on_reasoning_toggled (ChatMessageRow *self)
+{
+  gboolean open = chat_reasoning_block_get_expanded (self->reasoning_block);
+
+  if (self->message != NULL)
+    g_object_set_data (G_OBJECT (self->message), REASONING_KEY, GUINT_TO_POINTER (open ? 2 : 1));
+}
+
+static ChatReasoningBlock *
+ensure_reasoning_block (ChatMessageRow *self)
+{
+  if (self->reasoning_block == NULL)
+    {
+      self->reasoning_block = add_part (self->column, chat_reasoning_block_new (),
+                                        GTK_WIDGET (self->role_label));
+      g_signal_connect_object (self->reasoning_block, "toggled",
+                               G_CALLBACK (on_reasoning_toggled), self, G_CONNECT_SWAPPED);
+    }
+  return self->reasoning_block;
+}
+
+static ChatMarkdownView *
+ensure_answer_view (ChatMessageRow *self)
+{
+  if (self->answer_view == NULL)
+    self->answer_view = add_part (self->column, chat_markdown_view_new (),
+                                  GTK_WIDGET (self->question_label));
+  return self->answer_view;
+}
+
+static void on_editor_send (ChatMessageRow *self);
+
+static ChatMessageEditor *
+ensure_editor (ChatMessageRow *self)
+{
+  GtkWidget *above = self->answer_view != NULL ? GTK_WIDGET (self->answer_view)
+                                               : GTK_WIDGET (self->question_label);
+
+  if (self->editor == NULL)
+    {
+      self->editor = add_part (self->column, chat_message_editor_new (), above);
+      chat_message_editor_set_locked (self->editor, self->locked);
+      g_signal_connect_object (self->editor, "send", G_CALLBACK (on_editor_send),
+                               self, G_CONNECT_SWAPPED);
+    }
+  return self->editor;
+}
+
+static ChatMessageNotice *
+ensure_notice (ChatMessageRow *self)
+{
+  if (self->notice == NULL)
+    {
+      self->notice = add_part (self->column, chat_message_notice_new (),
+                               gtk_widget_get_prev_sibling (GTK_WIDGET (self->footer)));
+      chat_message_notice_set_locked (self->notice, self->locked);
+      chat_message_notice_set_target (self->notice, chat_message_get_id (self->message));
+    }
+  return self->notice;
+}
+
+static GtkSpinner *
+ensure_spinner (ChatMessageRow *self)
+{
+  if (self->spinner == NULL)
+    {
+      self->spinner = add_part (self->footer, gtk_spinner_new (), NULL);
+      gtk_widget_set_margin_end (GTK_WIDGET (self->spinner), 6);
+    }
+  return self->spinner;
+}
+
+static ChatVariantSwitcher *
+ensure_variant_switcher (ChatMessageRow *self)
+{
+  if (self->variant_switcher == NULL)
+    self->variant_switcher = add_part (self->footer, chat_variant_switcher_new (),
+                                       GTK_WIDGET (self->footer_label));
+  return self->variant_switcher;
+}
+
+static void
+hide_part (gpointer part)
+{
+  if (part != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (part), FALSE);
 }
 
 /* --- the answer ---------------------------------------------------------- */
@@ -92,7 +198,7 @@ show_answer (ChatMessageRow *self,
 
   guint first_changed = chat_markdown_stream_update (stream, content, strlen (content));
 
-  chat_markdown_view_set_blocks (self->answer_view, chat_markdown_stream_get_blocks (stream),
+  chat_markdown_view_set_blocks (ensure_answer_view (self), chat_markdown_stream_get_blocks (stream),
                                  rebind ? 0 : first_changed);
 }
 
@@ -120,28 +226,23 @@ static void
 update_reasoning (ChatMessageRow *self)
 {
   const char *reasoning = chat_message_get_reasoning (self->message);
-  gboolean shown = reasoning != NULL && *reasoning != '\0';
   guint choice = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self->message), REASONING_KEY));
   g_autofree char *title = NULL;
+  ChatReasoningBlock *block;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->reasoning_block), shown);
-  if (!shown)
-    return;
+  if (reasoning == NULL || *reasoning == '\0')
+    {
+      hide_part (self->reasoning_block);
+      return;
+    }
+  block = ensure_reasoning_block (self);
+  gtk_widget_set_visible (GTK_WIDGET (block), TRUE);
   title = dup_reasoning_title (self);
-  chat_reasoning_block_set_title (self->reasoning_block, title);
-  chat_reasoning_block_set_expanded (self->reasoning_block,
+  chat_reasoning_block_set_title (block, title);
+  chat_reasoning_block_set_expanded (block,
                                      choice != 0 ? choice == 2 : is_streaming (self) && !self->had_content);
   /* Models often start their reasoning with a blank line. */
-  chat_reasoning_block_set_text (self->reasoning_block, reasoning + strspn (reasoning, "\n"));
-}
-
-static void
-on_reasoning_toggled (ChatMessageRow *self)
-{
-  gboolean open = chat_reasoning_block_get_expanded (self->reasoning_block);
-
-  if (self->message != NULL)
-    g_object_set_data (G_OBJECT (self->message), REASONING_KEY, GUINT_TO_POINTER (open ? 2 : 1));
+  chat_reasoning_block_set_text (block, reasoning + strspn (reasoning, "\n"));
 }
 
 /* --- the notice and the footer ------------------------------------------- */
@@ -153,14 +254,13 @@ set_notice (ChatMessageRow *self,
             const char     *button_label,
             const char     *action_name)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->notice_box), text != NULL);
   if (text == NULL)
-    return;
-  gtk_label_set_text (self->notice_label, text);
-  gtk_image_set_from_icon_name (self->notice_icon, icon_name);
-  gtk_widget_set_visible (GTK_WIDGET (self->notice_button), action_name != NULL);
-  gtk_button_set_label (self->notice_button, button_label);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->notice_button), action_name);
+    {
+      hide_part (self->notice);
+      return;
+    }
+  chat_message_notice_set (ensure_notice (self), text, icon_name, button_label, action_name);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice), TRUE);
 }
 
 static void
@@ -184,7 +284,6 @@ update_notice (ChatMessageRow *self)
                 "dialog-information-symbolic", _("C_ontinue"), "transcript.continue");
   else
     set_notice (self, NULL, NULL, NULL, NULL);
-  gtk_button_set_use_underline (self->notice_button, TRUE);
 }
 
 static void
@@ -221,6 +320,20 @@ add_timing (GPtrArray   *parts,
 }
 
 static void
+update_spinner (ChatMessageRow *self)
+{
+  if (!is_streaming (self))
+    {
+      if (self->spinner != NULL)
+        gtk_spinner_set_spinning (self->spinner, FALSE);
+      hide_part (self->spinner);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (ensure_spinner (self)), TRUE);
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+}
+
+static void
 update_footer (ChatMessageRow *self)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
@@ -239,8 +352,7 @@ update_footer (ChatMessageRow *self)
   g_ptr_array_add (parts, NULL);
   text = g_strjoinv (" · ", (char **) parts->pdata);
   gtk_label_set_text (self->footer_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), is_streaming (self));
-  gtk_spinner_set_spinning (self->spinner, is_streaming (self));
+  update_spinner (self);
 }
 
 static void
@@ -303,11 +415,12 @@ set_targets (ChatMessageRow *self,
              gint64          id)
 {
   GtkWidget *buttons[] = { GTK_WIDGET (self->copy_button), GTK_WIDGET (self->regenerate_button),
-                           GTK_WIDGET (self->edit_button), GTK_WIDGET (self->delete_button),
-                           GTK_WIDGET (self->notice_button) };
+                           GTK_WIDGET (self->edit_button), GTK_WIDGET (self->delete_button) };
 
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
     gtk_actionable_set_action_target_value (GTK_ACTIONABLE (buttons[i]), g_variant_new_int64 (id));
+  if (self->notice != NULL)
+    chat_message_notice_set_target (self->notice, id);
 }
 
 static void
@@ -331,35 +444,31 @@ show_message (ChatMessageRow *self)
   gboolean user = is_user (self);
 
   self->had_content = *chat_message_get_content (self->message) != '\0';
-  gtk_widget_set_visible (GTK_WIDGET (self->question_label), user && !self->editing);
-  gtk_widget_set_visible (GTK_WIDGET (self->answer_box), !user);
-  gtk_widget_set_visible (GTK_WIDGET (self->editor_box), user && self->editing);
+  gtk_widget_set_visible (GTK_WIDGET (self->question_label), user);
+  hide_part (self->editor);
   if (user)
-    gtk_label_set_text (self->question_label, chat_message_get_content (self->message));
+    {
+      hide_part (self->answer_view);
+      gtk_label_set_text (self->question_label, chat_message_get_content (self->message));
+    }
   else
-    show_answer (self, TRUE);
+    {
+      show_answer (self, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->answer_view), TRUE);
+    }
   set_targets (self, chat_message_get_id (self->message));
   update_details (self);
 }
 
 /* --- the editor ---------------------------------------------------------- */
 
-static char *
-dup_editor_text (ChatMessageRow *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->editor_view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
 /* A draft survives the row being reused for another message. */
 static void
 keep_draft (ChatMessageRow *self)
 {
   if (self->message != NULL && self->editing)
-    g_object_set_data_full (G_OBJECT (self->message), DRAFT_KEY, dup_editor_text (self), g_free);
+    g_object_set_data_full (G_OBJECT (self->message), DRAFT_KEY,
+                            chat_message_editor_dup_text (self->editor), g_free);
 }
 
 static void
@@ -367,8 +476,8 @@ fill_editor (ChatMessageRow *self)
 {
   const char *draft = g_object_get_data (G_OBJECT (self->message), DRAFT_KEY);
 
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->editor_view),
-                            draft != NULL ? draft : chat_message_get_content (self->message), -1);
+  chat_message_editor_set_text (ensure_editor (self),
+                                draft != NULL ? draft : chat_message_get_content (self->message));
 }
 
 static gboolean
@@ -383,7 +492,7 @@ is_blank (const char *text)
 static void
 on_editor_send (ChatMessageRow *self)
 {
-  g_autofree char *text = dup_editor_text (self);
+  g_autofree char *text = chat_message_editor_dup_text (self->editor);
 
   if (self->message == NULL || is_blank (text))
     return;
@@ -394,6 +503,31 @@ on_editor_send (ChatMessageRow *self)
 
 /* --- the class ----------------------------------------------------------- */
 
+/* GTK 4.8 asks the X server where the pointer is (two round trips) each
+ * time a shown widget gets a tooltip, bound to a window or not: from the
+ * template, the four buttons of each of some 200 rows made 1,600 of them
+ * when a conversation opened.  Hidden, a button does not ask. */
+static void
+add_tooltips (ChatMessageRow *self)
+{
+  struct { GtkButton *button; const char *text; } tooltips[] = {
+    { self->copy_button, _("Copy as Markdown") },
+    { self->regenerate_button, _("Regenerate") },
+    { self->edit_button, _("Edit and Resend") },
+    { self->delete_button, _("Delete") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tooltips); i++)
+    {
+      GtkWidget *button = GTK_WIDGET (tooltips[i].button);
+      gboolean visible = gtk_widget_get_visible (button);
+
+      gtk_widget_set_visible (button, FALSE);
+      gtk_widget_set_tooltip_text (button, tooltips[i].text);
+      gtk_widget_set_visible (button, visible);
+    }
+}
+
 static void
 chat_message_row_dispose (GObject *object)
 {
@@ -402,9 +536,16 @@ chat_message_row_dispose (GObject *object)
 
   chat_message_row_set_message (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), CHAT_TYPE_MESSAGE_ROW);
-  /* The template's top child is not bound, so it is still there. */
+  /* The template's top child is not bound, so it is still there; the
+   * parts built late go with it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
+  self->answer_view = NULL;
+  self->editor = NULL;
+  self->notice = NULL;
+  self->reasoning_block = NULL;
+  self->spinner = NULL;
+  self->variant_switcher = NULL;
 
   G_OBJECT_CLASS (chat_message_row_parent_class)->dispose (object);
 }
@@ -417,30 +558,17 @@ chat_message_row_class_init (ChatMessageRowClass *klass)
 
   object_class->dispose = chat_message_row_dispose;
 
-  g_type_ensure (CHAT_TYPE_REASONING_BLOCK);
-  g_type_ensure (CHAT_TYPE_VARIANT_SWITCHER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/liaochat/Liao/transcript/chat-message-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, answer_box);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, column);
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, copy_button);
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, delete_button);
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, edit_button);
-  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, editor_box);
-  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, editor_send_button);
-  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, editor_view);
+  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, footer);
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, footer_label);
-  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, notice_box);
-  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, notice_button);
-  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, notice_icon);
-  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, notice_label);
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, question_label);
-  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, reasoning_block);
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, regenerate_button);
   gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, role_label);
-  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, spinner);
-  gtk_widget_class_bind_template_child (widget_class, ChatMessageRow, variant_switcher);
-  gtk_widget_class_bind_template_callback (widget_class, on_editor_send);
-  gtk_widget_class_bind_template_callback (widget_class, on_reasoning_toggled);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "messagerow");
 }
@@ -449,9 +577,7 @@ static void
 chat_message_row_init (ChatMessageRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  self->answer_view = CHAT_MARKDOWN_VIEW (chat_markdown_view_new ());
-  gtk_box_append (self->answer_box, GTK_WIDGET (self->answer_view));
+  add_tooltips (self);
 }
 
 GtkWidget *
@@ -497,7 +623,10 @@ chat_message_row_set_variants (ChatMessageRow *self,
 {
   g_return_if_fail (CHAT_IS_MESSAGE_ROW (self));
 
-  chat_variant_switcher_set (self->variant_switcher, ids, current);
+  if (ids != NULL && ids->len > 1)
+    ensure_variant_switcher (self);
+  if (self->variant_switcher != NULL)
+    chat_variant_switcher_set (self->variant_switcher, ids, current);
 }
 
 void
@@ -516,14 +645,18 @@ chat_message_row_set_editing (ChatMessageRow *self,
   else if (self->message != NULL)
     g_object_set_data (G_OBJECT (self->message), DRAFT_KEY, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->question_label), !editing && self->message != NULL && is_user (self));
-  gtk_widget_set_visible (GTK_WIDGET (self->editor_box), editing);
-  if (editing)
-    gtk_widget_grab_focus (GTK_WIDGET (self->editor_view));
+  if (!editing)
+    {
+      hide_part (self->editor);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->editor), TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->editor));
 }
 
 /* Sensitivity set here, not by disabling the view's actions: GTK 4.8 tells
  * every widget below the view of an action's change (about 30 M
- * instructions each with a conversation open), where this touches five
+ * instructions each with a conversation open), where this touches a few
  * buttons a row.  The view's handlers refuse the actions while busy. */
 void
 chat_message_row_set_locked (ChatMessageRow *self,
@@ -531,8 +664,7 @@ chat_message_row_set_locked (ChatMessageRow *self,
 {
   GtkWidget *buttons[] = {
     GTK_WIDGET (self->regenerate_button), GTK_WIDGET (self->edit_button),
-    GTK_WIDGET (self->delete_button), GTK_WIDGET (self->notice_button),
-    GTK_WIDGET (self->editor_send_button),
+    GTK_WIDGET (self->delete_button),
   };
 
   g_return_if_fail (CHAT_IS_MESSAGE_ROW (self));
@@ -543,4 +675,8 @@ chat_message_row_set_locked (ChatMessageRow *self,
   self->locked = locked;
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
     gtk_widget_set_sensitive (buttons[i], !locked);
+  if (self->notice != NULL)
+    chat_message_notice_set_locked (self->notice, locked);
+  if (self->editor != NULL)
+    chat_message_editor_set_locked (self->editor, locked);
 }

@@ -9,6 +9,12 @@
  * frame), and only from the first Markdown block that changed.  Parsed
  * blocks are kept on the message, so binding a row again is cheap.
  *
+ * GtkListView 4.8 keeps about 200 rows bound, so a row holds only what
+ * every message shows (who wrote it, the text, the footer and its
+ * buttons); the reasoning, the editor, the notice, the spinner and the
+ * variant switcher are built the first time a message bound to the row
+ * needs them.
+ *
  * The buttons activate the view's "transcript.*" actions with the message id.
  */
 #pragma once

@@ -2,7 +2,8 @@
  *
  * A header ("Thinking…", "Thought for 4 s") that opens and closes the text.
  * The text is a read-only GtkTextView that grows by appending: redrawing a
- * whole label at every frame of a long reasoning would not keep up.
+ * whole label at every frame of a long reasoning would not keep up.  It is
+ * made the first time the block opens; a folded block keeps only the text.
  */
 #pragma once
 
