@@ -33,10 +33,17 @@
  * with them at the top of a new model before the view scrolls to the end:
  * opening a long conversation built, bound and measured some 600 rows
  * (about a second) before its first frame, whatever its length.  So the
- * list shows the last TAIL_FIRST messages in the first frame, and the rest
- * from the next one, inserted above the last message (the list's anchor,
- * so the view stays at the bottom): the rows are bound once, at the end. */
+ * list shows the last TAIL_FIRST messages in the first frame, and up to
+ * TAIL_SHOWN from the next one, inserted above the last message (the list's
+ * anchor, so the view stays at the bottom): the rows are bound once, at the
+ * end.  Older messages come TAIL_MORE at a time as the reader scrolls near
+ * the top, or all at once for a search hit among them.  Since GTK 4.8 binds
+ * up to 200 rows of whatever the model holds, a long conversation would
+ * otherwise keep 200 rows built (about 70 MB with their Markdown) and
+ * restyle them all whenever the list changes, as it does at each Send. */
 #define TAIL_FIRST 12
+#define TAIL_SHOWN 50
+#define TAIL_MORE  50
 
 #define CHAT_TYPE_TAIL_MODEL (chat_tail_model_get_type ())
 G_DECLARE_FINAL_TYPE (ChatTailModel, chat_tail_model, CHAT, TAIL_MODEL, GObject)
@@ -334,6 +341,8 @@ on_adjustment_changed (ChatConversationView *self)
     update_jump_button (self);
 }
 
+static void show_more_if_near_top (ChatConversationView *self);
+
 /* The reader leaves the bottom by scrolling up; the list moving the view
  * while it resizes rows (in the same frame) is not the reader. */
 static void
@@ -350,6 +359,8 @@ on_value_changed (ChatConversationView *self)
   else if (!self->following)
     update_jump_button (self);
   self->last_value = value;
+  if (!self->following)
+    show_more_if_near_top (self);
 }
 
 static void
@@ -606,7 +617,7 @@ on_grow_tick (GtkWidget     *widget,
       *waited = TRUE;
       return G_SOURCE_CONTINUE;
     }
-  chat_tail_model_grow (self->tail, G_MAXUINT);
+  chat_tail_model_grow (self->tail, TAIL_SHOWN - TAIL_FIRST);
   /* Anchored at the last message, the rows going in above it do not move
    * the bottom in this frame's layout; a move the list makes in this frame
    * is its own, not the reader's. */
@@ -616,6 +627,33 @@ on_grow_tick (GtkWidget     *widget,
                                 g_list_model_get_n_items (G_LIST_MODEL (self->tail)) - 1);
   self->grow_id = 0;
   return G_SOURCE_REMOVE;
+}
+
+/* In a tick, not while the list scrolls: the rows go in above the one the
+ * list is anchored at, and the view does not move. */
+static gboolean
+on_more_tick (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  ChatConversationView *self = CHAT_CONVERSATION_VIEW (widget);
+
+  chat_tail_model_grow (self->tail, TAIL_MORE);
+  self->layout_frame = gdk_frame_clock_get_frame_counter (frame_clock);
+  self->grow_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Within a screen of the top of what is shown: show older messages. */
+static void
+show_more_if_near_top (ChatConversationView *self)
+{
+  GtkAdjustment *adjustment = get_vadjustment (self);
+
+  if (self->tail->offset == 0 || self->grow_id != 0
+      || gtk_adjustment_get_value (adjustment) > gtk_adjustment_get_page_size (adjustment))
+    return;
+  self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_more_tick, NULL, NULL);
 }
 
 static void

@@ -518,11 +518,33 @@ press_escape (Fixture *f)
 /* --- screenshots --------------------------------------------------------- */
 
 static void
+on_after_paint (GdkFrameClock *frame_clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* A widget paintable shows the widget as last drawn, and nothing while a
+ * redraw is pending (rows out of view are greyed out on idle, for one):
+ * draw it once more, and take the paintable right after. */
+static void
+wait_for_paint (GtkWidget *widget)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+
+  gtk_widget_queue_draw (widget);
+  WAIT_UNTIL (painted);
+  g_signal_handler_disconnect (frame_clock, handler);
+}
+
+static void
 save_screenshot (Fixture    *f,
                  const char *name)
 {
   GtkWidget *widget = GTK_WIDGET (f->window);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GdkPaintable) paintable = NULL;
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
@@ -533,6 +555,8 @@ save_screenshot (Fixture    *f,
   g_autofree char *path = g_build_filename (dir, file, NULL);
 
   settle ();
+  wait_for_paint (widget);
+  paintable = gtk_widget_paintable_new (widget);
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
@@ -1380,6 +1404,41 @@ test_follow_and_jump (Fixture       *f,
   g_assert_true (at_bottom (f));
 }
 
+static guint
+n_listed (Fixture *f)
+{
+  GtkListView *list = GTK_LIST_VIEW (find_descendant (GTK_WIDGET (f->view), GTK_TYPE_LIST_VIEW));
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (list)));
+}
+
+/* A long conversation lists its last fifty messages; scrolling to the top
+ * brings older ones, a batch at a time, until all are there. */
+static void
+test_older_on_scroll (Fixture       *f,
+                      gconstpointer  data)
+{
+  gint64 id = store_conversation (f, 150, "An answer.");
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  chat_conversation_view_show_conversation (f->view, id);
+  WAIT_UNTIL (at_bottom (f) && n_listed (f) == 50);
+  settle ();
+  g_assert_cmpuint (n_listed (f), ==, 50);
+  collect_rows (GTK_WIDGET (f->view), rows);
+  g_assert_cmpuint (rows->len, <=, 50);
+
+  for (guint i = 0; i < 40 && n_listed (f) < 300; i++)
+    {
+      gtk_adjustment_set_value (vadjustment (f), 0);
+      settle ();
+    }
+  g_assert_cmpuint (n_listed (f), ==, 300);
+  gtk_adjustment_set_value (vadjustment (f), 0);
+  settle ();
+  g_assert_nonnull (row_for (f, chat_message_get_id (shown_message (f, 0))));
+}
+
 /* A search hit opens its conversation at that message: "Jump to latest"
  * shows only when there is more below it. */
 static void
@@ -1474,6 +1533,7 @@ main (int    argc,
   ADD ("/view/drafts", test_drafts_per_conversation);
   ADD ("/view/follow", test_follow_and_jump);
   ADD ("/view/locked-while-streaming", test_locked_while_streaming);
+  ADD ("/view/older-on-scroll", test_older_on_scroll);
   ADD ("/view/reveal-hit", test_reveal_hit);
   ADD ("/view/custom-profile", test_custom_profile);
 
