@@ -21,6 +21,7 @@
 #include "chat-message-row.h"
 #include "chat-reasoning-block.h"
 #include "chat-variant-switcher.h"
+#include "transcript-test-util.h"
 
 #define TEST_KEY "test-key.0123456789abcdef"
 #define WAIT_SECONDS 30
@@ -150,23 +151,6 @@ fixture_tear_down (Fixture       *f,
 }
 
 /* --- finding widgets ----------------------------------------------------- */
-
-static GtkWidget *
-find_descendant (GtkWidget *root,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* The first of @type that is visible with all its ancestors up to @root. */
 static GtkWidget *
@@ -1195,23 +1179,6 @@ test_ctrl_enter_sends (Fixture       *f,
   g_assert_cmpstr (hint_text (f), ==, "Type a question below. Enter sends it; Shift+Enter starts a new line.");
   send_text (f, "Enter sends");
   g_assert_cmpuint (n_shown (f), ==, 4);
-}
-
-static GtkWidget *
-find_with_class (GtkWidget  *root,
-                 const char *css_class)
-{
-  if (gtk_widget_has_css_class (root, css_class))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_with_class (child, css_class);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static int

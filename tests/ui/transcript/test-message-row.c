@@ -22,6 +22,7 @@
 #include "chat-message-row.h"
 #include "chat-reasoning-block.h"
 #include "chat-variant-switcher.h"
+#include "transcript-test-util.h"
 
 /* Widgets in a bound row of a plain question, the row included: the clamp,
  * its column, the role, the question, the footer, its label and four
@@ -128,23 +129,6 @@ new_message (const char *role,
 
 /* --- finding widgets ----------------------------------------------------- */
 
-static GtkWidget *
-find_descendant (GtkWidget *root,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static guint
 count_widgets (GtkWidget *root)
 {
@@ -186,23 +170,6 @@ find_button (GtkWidget  *root,
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_with_class (GtkWidget  *root,
-                 const char *css_class)
-{
-  if (gtk_widget_has_css_class (root, css_class))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_with_class (child, css_class);
 
       if (found != NULL)
         return found;
