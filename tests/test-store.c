@@ -591,6 +591,106 @@ test_store_deep_chain (Fixture       *f,
   g_assert_cmpuint (tree->len, ==, 0);
 }
 
+/* Opened at its end, a conversation holds the last messages of its branch
+ * (not of a variant beside it), and the older ones come in chunks, in
+ * order, until it starts at the root; the model signals each chunk as put
+ * in front. */
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               guint      *prepended)
+{
+  g_assert_cmpuint (position, ==, 0);
+  g_assert_cmpuint (removed, ==, 0);
+  *prepended += added;
+}
+
+static void
+test_store_load_end (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(ChatConversation) added = add_conversation (f, "long");
+  gint64 id = chat_conversation_get_id (added);
+  g_autoptr(GPtrArray) branch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ChatConversation) conversation = NULL;
+  g_autoptr(ChatConversation) whole = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 parent_id = 0;
+  guint prepended = 0;
+
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u", i);
+      ChatMessage *message = add_message (f, id, parent_id, i % 2 ? "assistant" : "user", text);
+
+      /* A variant beside every fifth message, off the branch. */
+      if (i % 5 == 4)
+        g_object_unref (add_message (f, id, parent_id, "assistant", "variant"));
+      g_ptr_array_add (branch, message);
+      parent_id = chat_message_get_id (message);
+    }
+  g_assert_true (chat_store_select_branch (f->store, id, parent_id, &error));
+
+  conversation = chat_store_load_conversation_end (f->store, id, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conversation)), ==, 10);
+  g_assert_true (chat_conversation_has_older (conversation));
+  for (guint i = 0; i < 10; i++)
+    g_assert_cmpint (chat_message_get_id (chat_conversation_get_message (conversation, i)), ==,
+                     chat_message_get_id (g_ptr_array_index (branch, 15 + i)));
+
+  g_signal_connect (conversation, "items-changed", G_CALLBACK (count_changes), &prepended);
+  g_assert_cmpint (chat_store_load_older (f->store, conversation, 8, &error), ==, 8);
+  g_assert_cmpuint (prepended, ==, 8);
+  g_assert_true (chat_conversation_has_older (conversation));
+  g_assert_cmpint (chat_store_load_older (f->store, conversation, 8, &error), ==, 7);
+  g_assert_false (chat_conversation_has_older (conversation));
+  g_assert_cmpint (chat_store_load_older (f->store, conversation, 8, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (prepended, ==, 15);
+
+  whole = chat_store_load_conversation (f->store, id, &error);
+  g_assert_false (chat_conversation_has_older (whole));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conversation)), ==, 25);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (whole)), ==, 25);
+  for (guint i = 0; i < 25; i++)
+    {
+      g_assert_true (chat_message_equal (chat_conversation_get_message (conversation, i),
+                                         g_ptr_array_index (branch, i)));
+      g_assert_true (chat_message_equal (chat_conversation_get_message (whole, i),
+                                         g_ptr_array_index (branch, i)));
+    }
+
+  /* A short conversation is all there at once. */
+  g_clear_object (&conversation);
+  conversation = chat_store_load_conversation_end (f->store, id, 100, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conversation)), ==, 25);
+  g_assert_false (chat_conversation_has_older (conversation));
+}
+
+/* The rest of the branch gone from under an open conversation (another
+ * process deleted it) is an error, not a loop. */
+static void
+test_store_load_older_gone (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(ChatConversation) added = add_conversation (f, "gone");
+  gint64 id = chat_conversation_get_id (added);
+  g_autoptr(ChatMessage) first = add_message (f, id, 0, "user", "first");
+  g_autoptr(ChatMessage) second = add_message (f, id, chat_message_get_id (first), "assistant", "second");
+  g_autoptr(ChatMessage) third = add_message (f, id, chat_message_get_id (second), "user", "third");
+  g_autoptr(ChatConversation) conversation = chat_store_load_conversation_end (f->store, id, 1, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (chat_conversation_has_older (conversation));
+  g_assert_true (chat_store_delete_conversation (f->store, id, &error));
+  g_assert_cmpint (chat_store_load_older (f->store, conversation, 100, &error), ==, -1);
+  g_assert_error (error, CHAT_STORE_ERROR, CHAT_STORE_ERROR_NOT_FOUND);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (conversation)), ==, 1);
+}
+
 /* --- nothing is lost ------------------------------------------------------ */
 
 static guint
@@ -1672,6 +1772,8 @@ main (int   argc,
   ADD ("tree", test_store_tree);
   ADD ("delete-variant", test_store_delete_variant);
   ADD ("deep-chain", test_store_deep_chain);
+  ADD ("load-end", test_store_load_end);
+  ADD ("load-older-gone", test_store_load_older_gone);
   ADD ("streaming-recovered", test_store_streaming_recovered);
   ADD ("streaming-second-opener", test_store_streaming_second_opener);
   ADD_EMPTY ("migration", test_store_migration);

@@ -481,6 +481,35 @@ chat_conversation_set_branch (ChatConversation *self,
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old->len, n_messages);
 }
 
+gboolean
+chat_conversation_has_older (ChatConversation *self)
+{
+  g_return_val_if_fail (CHAT_IS_CONVERSATION (self), FALSE);
+
+  return self->branch->len > 0
+         && chat_message_get_parent_id (g_ptr_array_index (self->branch, 0)) != 0;
+}
+
+void
+chat_conversation_prepend (ChatConversation *self,
+                           GPtrArray        *messages)
+{
+  g_autoptr(GPtrArray) old = NULL;
+
+  g_return_if_fail (CHAT_IS_CONVERSATION (self));
+  g_return_if_fail (messages != NULL);
+
+  if (messages->len == 0)
+    return;
+  old = g_steal_pointer (&self->branch);
+  self->branch = g_ptr_array_new_full (messages->len + old->len, g_object_unref);
+  for (guint i = 0; i < messages->len; i++)
+    g_ptr_array_add (self->branch, g_object_ref (g_ptr_array_index (messages, i)));
+  for (guint i = 0; i < old->len; i++)
+    g_ptr_array_add (self->branch, g_object_ref (g_ptr_array_index (old, i)));
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, messages->len);
+}
+
 void
 chat_conversation_append (ChatConversation *self,
                           ChatMessage      *message)

@@ -2,7 +2,8 @@
  *
  * The conversation's settings (title, profile, model, system prompt,
  * parameters, pinned) and, as a GListModel of ChatMessage, the messages of
- * its current branch from the first message down to the current leaf.
+ * its current branch from the first message down to the current leaf
+ * (or, loaded at its end, from a later one: see has_older).
  */
 #pragma once
 
@@ -52,6 +53,11 @@ void              chat_conversation_set_current_leaf   (ChatConversation *self,
 
 /* The current branch (the GListModel items); the store fills it. */
 void              chat_conversation_set_branch         (ChatConversation *self,
+                                                        GPtrArray        *messages);
+/* Loaded at its end, the branch may start below the root: it has older
+ * messages while its first one has a parent.  The store puts them before. */
+gboolean          chat_conversation_has_older          (ChatConversation *self);
+void              chat_conversation_prepend            (ChatConversation *self,
                                                         GPtrArray        *messages);
 void              chat_conversation_append             (ChatConversation *self,
                                                         ChatMessage      *message);

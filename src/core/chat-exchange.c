@@ -646,6 +646,18 @@ begin (ChatExchange  *self,
 
 /* --- operations ---------------------------------------------------------- */
 
+/* A window opens a long conversation at its end and loads the rest after
+ * (chat_store_load_conversation_end): the model must see all of it, and
+ * the positions on the branch must not move once taken. */
+static gboolean
+load_whole_branch (ChatExchange  *self,
+                   GError       **error)
+{
+  if (self->store == NULL || !chat_conversation_has_older (self->conversation))
+    return TRUE;
+  return chat_store_load_older (self->store, self->conversation, G_MAXUINT, error) >= 0;
+}
+
 static gint64
 branch_leaf_id (ChatExchange *self)
 {
@@ -669,7 +681,8 @@ chat_exchange_ask (ChatExchange  *self,
   g_return_val_if_fail (CHAT_IS_EXCHANGE (self), FALSE);
   g_return_val_if_fail (question != NULL, FALSE);
 
-  if (!begin (self, &target, error) || !store_conversation_if_new (self, question, error) ||
+  if (!load_whole_branch (self, error) || !begin (self, &target, error) ||
+      !store_conversation_if_new (self, question, error) ||
       !store_add (self, asked, branch_leaf_id (self), error))
     return FALSE;
   chat_conversation_append (self->conversation, asked);
@@ -713,6 +726,8 @@ chat_exchange_regenerate (ChatExchange  *self,
   g_return_val_if_fail (CHAT_IS_EXCHANGE (self), FALSE);
   g_return_val_if_fail (CHAT_IS_MESSAGE (answer), FALSE);
 
+  if (!load_whole_branch (self, error))
+    return FALSE;
   if ((position = answer_position (self, answer)) < 0 || !begin (self, &target, error))
     return FALSE;
   fresh = new_answer (self, target.model);
@@ -758,6 +773,8 @@ chat_exchange_retry (ChatExchange  *self,
   g_return_val_if_fail (CHAT_IS_EXCHANGE (self), FALSE);
   g_return_val_if_fail (CHAT_IS_MESSAGE (answer), FALSE);
 
+  if (!load_whole_branch (self, error))
+    return FALSE;
   if ((position = answer_position (self, answer)) < 0 || !begin (self, &target, error))
     return FALSE;
   self->question = g_object_ref (chat_conversation_get_message (self->conversation, position - 1));
@@ -787,6 +804,8 @@ chat_exchange_edit (ChatExchange  *self,
   g_return_val_if_fail (CHAT_IS_MESSAGE (question), FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
 
+  if (!load_whole_branch (self, error))
+    return FALSE;
   position = branch_position (self, question);
   g_return_val_if_fail (position >= 0, FALSE);
   if (!begin (self, &target, error))
@@ -832,6 +851,8 @@ chat_exchange_continue (ChatExchange  *self,
   g_return_val_if_fail (CHAT_IS_EXCHANGE (self), FALSE);
   g_return_val_if_fail (CHAT_IS_MESSAGE (answer), FALSE);
 
+  if (!load_whole_branch (self, error))
+    return FALSE;
   if ((position = answer_position (self, answer)) < 0 || !begin (self, &target, error))
     return FALSE;
   self->question = g_object_ref (chat_conversation_get_message (self->conversation, position - 1));

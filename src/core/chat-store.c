@@ -1259,14 +1259,16 @@ collect_messages (ChatStore     *self,
   return rc == SQLITE_DONE ? g_steal_pointer (&messages) : NULL;
 }
 
-/* From the root down to @leaf_id, walking parent_id up in one query.
- * Along a branch ids grow from the root (a message is added after its
- * parent, and SQLite gives it a larger rowid), so "ORDER BY m.id" is the
- * branch order, and SQLite reads the rows in it without sorting them
- * (sorting 10,000 rows with their text took longer than reading them). */
+/* The last @max_messages (all for G_MAXUINT) of the branch from the root
+ * down to @leaf_id, walking parent_id up in one query.  Along a branch ids
+ * grow from the root (a message is added after its parent, and SQLite
+ * gives it a larger rowid), so "ORDER BY m.id" is the branch order, and
+ * SQLite reads the rows in it without sorting them (sorting 10,000 rows
+ * with their text took longer than reading them). */
 static GPtrArray *
 load_branch (ChatStore   *self,
              gint64       leaf_id,
+             guint        max_messages,
              const char  *what,
              GError     **error)
 {
@@ -1278,6 +1280,7 @@ load_branch (ChatStore   *self,
                         "  UNION ALL"
                         "  SELECT m.parent_id FROM messages m"
                         "  JOIN branch ON m.id = branch.id WHERE m.parent_id IS NOT NULL"
+                        "  LIMIT ?2"
                         ") SELECT " MESSAGE_COLUMNS " FROM messages m"
                         " WHERE m.id IN branch ORDER BY m.id",
                         what, error);
@@ -1285,12 +1288,14 @@ load_branch (ChatStore   *self,
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, leaf_id);
+  sqlite3_bind_int64 (stmt, 2, max_messages == G_MAXUINT ? -1 : (gint64) max_messages);
   return collect_messages (self, stmt, what, error);
 }
 
 static ChatConversation *
 load_conversation_in_transaction (ChatStore   *self,
                                   gint64       conversation_id,
+                                  guint        max_messages,
                                   const char  *what,
                                   GError     **error)
 {
@@ -1301,7 +1306,8 @@ load_conversation_in_transaction (ChatStore   *self,
   if (conversation == NULL)
     return NULL;
 
-  branch = load_branch (self, chat_conversation_get_current_leaf (conversation), what, error);
+  branch = load_branch (self, chat_conversation_get_current_leaf (conversation), max_messages,
+                        what, error);
   if (branch == NULL)
     return NULL;
 
@@ -1314,20 +1320,60 @@ chat_store_load_conversation (ChatStore  *self,
                               gint64      conversation_id,
                               GError    **error)
 {
+  return chat_store_load_conversation_end (self, conversation_id, G_MAXUINT, error);
+}
+
+ChatConversation *
+chat_store_load_conversation_end (ChatStore  *self,
+                                  gint64      conversation_id,
+                                  guint       max_messages,
+                                  GError    **error)
+{
   const char *what = _("Could not load the conversation");
   g_autoptr(ChatConversation) conversation = NULL;
 
   g_return_val_if_fail (CHAT_IS_STORE (self), NULL);
+  g_return_val_if_fail (max_messages > 0, NULL);
 
   /* One read transaction: the metadata and the branch of the same moment. */
   if (!begin_read (self, what, error))
     return NULL;
 
-  conversation = load_conversation_in_transaction (self, conversation_id, what, error);
+  conversation = load_conversation_in_transaction (self, conversation_id, max_messages, what, error);
   if (!finish_transaction (self, conversation != NULL, what, error))
     return NULL;
 
   return g_steal_pointer (&conversation);
+}
+
+int
+chat_store_load_older (ChatStore         *self,
+                       ChatConversation  *conversation,
+                       guint              max_messages,
+                       GError           **error)
+{
+  const char *what = _("Could not load the conversation");
+  ChatMessage *first;
+  g_autoptr(GPtrArray) older = NULL;
+
+  g_return_val_if_fail (CHAT_IS_STORE (self), -1);
+  g_return_val_if_fail (CHAT_IS_CONVERSATION (conversation), -1);
+  g_return_val_if_fail (max_messages > 0, -1);
+
+  if (!chat_conversation_has_older (conversation))
+    return 0;
+  first = chat_conversation_get_message (conversation, 0);
+  older = load_branch (self, chat_message_get_parent_id (first), max_messages, what, error);
+  if (older == NULL)
+    return -1;
+  /* Its parent is gone: the rest of the branch with it. */
+  if (older->len == 0)
+    {
+      set_not_found (what, error);
+      return -1;
+    }
+  chat_conversation_prepend (conversation, older);
+  return older->len;
 }
 
 /* ?3 role, ?4 content, ?5 reasoning, ?6 model, ?7 created, ?8 finished,

@@ -72,6 +72,19 @@ GPtrArray        *chat_store_list_conversations     (ChatStore         *self,
 ChatConversation *chat_store_load_conversation      (ChatStore         *self,
                                                      gint64             conversation_id,
                                                      GError           **error);
+/* With the last @max_messages of its current branch loaded (all of it for
+ * G_MAXUINT): what a window shows first of a long conversation. */
+ChatConversation *chat_store_load_conversation_end  (ChatStore         *self,
+                                                     gint64             conversation_id,
+                                                     guint              max_messages,
+                                                     GError           **error);
+/* Puts up to @max_messages more of the branch before the first message of
+ * @conversation; returns how many (0 once it starts at the root), or -1
+ * with @error set. */
+int               chat_store_load_older             (ChatStore         *self,
+                                                     ChatConversation  *conversation,
+                                                     guint              max_messages,
+                                                     GError           **error);
 
 /* Messages */
 /* Sets the message's id; makes it the conversation's current leaf. */

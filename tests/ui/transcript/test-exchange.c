@@ -580,6 +580,62 @@ test_registry (Fixture       *f,
                    / CHAT_FAKE_COMPLETION_TOKENS);
 }
 
+/* A conversation opened at its end (as a window opens a long one) gets the
+ * rest of its branch before any request: the model sees all of it, and an
+ * answer regenerated or edited keeps its place. */
+static ChatConversation *
+load_end (Fixture *f,
+          gint64   id,
+          guint    max_messages)
+{
+  g_autoptr(GError) error = NULL;
+  ChatConversation *conversation = chat_store_load_conversation_end (f->store, id, max_messages, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (chat_conversation_has_older (conversation));
+  return conversation;
+}
+
+#define HISTORY \
+  "user:one scenario:no-reasoning|assistant:" CHAT_FAKE_CONTENT "|" \
+  "user:two scenario:no-reasoning|assistant:" CHAT_FAKE_CONTENT "|"
+
+static void
+test_partly_loaded (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(ChatConversation) conversation = chat_conversation_new (NULL);
+  g_autoptr(ChatConversation) opened = NULL;
+  g_autoptr(ChatExchange) exchange = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+  ChatMessage *last;
+
+  g_object_unref (ask (f, conversation, "one scenario:no-reasoning"));
+  g_object_unref (ask (f, conversation, "two scenario:no-reasoning"));
+  id = chat_conversation_get_id (conversation);
+
+  opened = load_end (f, id, 1);
+  g_object_unref (ask (f, opened, "three scenario:no-reasoning"));
+  assert_request_messages (f, HISTORY "user:three scenario:no-reasoning");
+  g_assert_false (chat_conversation_has_older (opened));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (opened)), ==, 6);
+
+  /* Regenerate the last answer of a conversation loaded from its last two. */
+  g_clear_object (&opened);
+  opened = load_end (f, id, 2);
+  last = chat_conversation_get_message (opened, 1);
+  exchange = new_exchange (f, opened);
+  g_assert_true (chat_exchange_regenerate (exchange, last, &error));
+  g_assert_no_error (error);
+  wait_finished (f);
+  assert_request_messages (f, HISTORY "user:three scenario:no-reasoning");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (opened)), ==, 6);
+  g_assert_true (chat_conversation_get_message (opened, 5) == chat_exchange_get_answer (exchange));
+  g_assert_cmpint (chat_message_get_parent_id (chat_exchange_get_answer (exchange)), ==,
+                   chat_message_get_id (chat_conversation_get_message (opened, 4)));
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -603,6 +659,7 @@ main (int    argc,
   ADD ("/exchange/no-store", test_without_store);
   ADD ("/exchange/lost-conversation", test_lost_conversation_keeps_streaming);
   ADD ("/exchange/registry", test_registry);
+  ADD ("/exchange/partly-loaded", test_partly_loaded);
 
   return g_test_run ();
 }
