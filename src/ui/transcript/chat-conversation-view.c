@@ -34,7 +34,7 @@
  * opening a long conversation built, bound and measured some 600 rows
  * (about a second) before its first frame, whatever its length.  So the
  * list shows the last TAIL_FIRST messages in the first frame, and up to
- * TAIL_SHOWN from the next one, inserted above the last message (the list's
+ * TAIL_SHOWN over the next ones, inserted above the last message (the list's
  * anchor, so the view stays at the bottom): the rows are bound once, at the
  * end.  Older messages come TAIL_MORE at a time as the reader scrolls near
  * the top, or all at once for a search hit among them.  Since GTK 4.8 binds
@@ -42,6 +42,7 @@
  * otherwise keep 200 rows built (about 70 MB with their Markdown) and
  * restyle them all whenever the list changes, as it does at each Send. */
 #define TAIL_FIRST 12
+#define TAIL_STEP  8
 #define TAIL_SHOWN 50
 #define TAIL_MORE  50
 
@@ -88,7 +89,9 @@ chat_tail_model_list_model_init (GListModelInterface *iface)
 G_DEFINE_FINAL_TYPE_WITH_CODE (ChatTailModel, chat_tail_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, chat_tail_model_list_model_init))
 
-/* A change above the shown tail shows everything: such changes (a new
+/* Older messages put before the first (the rest of a conversation opened
+ * at its end) wait above the tail, like those not shown yet.  Another
+ * change above the shown tail shows everything: such changes (a new
  * branch, a deletion) replace the rows anyway. */
 static void
 on_tail_source_changed (GListModel    *source,
@@ -99,6 +102,11 @@ on_tail_source_changed (GListModel    *source,
 {
   guint before = g_list_model_get_n_items (source) + removed - added - self->offset;
 
+  if (position == 0 && removed == 0 && g_list_model_get_n_items (source) > added)
+    {
+      self->offset += added;
+      return;
+    }
   if (position >= self->offset)
     {
       g_list_model_items_changed (G_LIST_MODEL (self), position - self->offset, removed, added);
@@ -603,7 +611,8 @@ keep_draft (ChatConversationView *self)
 }
 
 /* The first tick comes in the frame that shows the tail: the rest waits
- * for the next one, so that the tail's frame is drawn first. */
+ * for the next one, so that the tail's frame is drawn first, and comes
+ * TAIL_STEP rows a frame (38 rows at once made a 60 ms frame). */
 static gboolean
 on_grow_tick (GtkWidget     *widget,
               GdkFrameClock *frame_clock,
@@ -611,13 +620,16 @@ on_grow_tick (GtkWidget     *widget,
 {
   ChatConversationView *self = CHAT_CONVERSATION_VIEW (widget);
   gboolean *waited = user_data;
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->tail));
+  gboolean more;
 
   if (!*waited)
     {
       *waited = TRUE;
       return G_SOURCE_CONTINUE;
     }
-  chat_tail_model_grow (self->tail, TAIL_SHOWN - TAIL_FIRST);
+  more = chat_tail_model_grow (self->tail, MIN (TAIL_STEP, TAIL_SHOWN - MIN (shown, TAIL_SHOWN)))
+         && shown + TAIL_STEP < TAIL_SHOWN;
   /* Anchored at the last message, the rows going in above it do not move
    * the bottom in this frame's layout; a move the list makes in this frame
    * is its own, not the reader's. */
@@ -625,6 +637,8 @@ on_grow_tick (GtkWidget     *widget,
   if (self->following)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
                                 g_list_model_get_n_items (G_LIST_MODEL (self->tail)) - 1);
+  if (more)
+    return G_SOURCE_CONTINUE;
   self->grow_id = 0;
   return G_SOURCE_REMOVE;
 }
@@ -1376,6 +1390,14 @@ chat_conversation_view_reveal_message (ChatConversationView *self,
 
   g_return_if_fail (CHAT_IS_CONVERSATION_VIEW (self));
 
+  /* It may be on the branch, above what is loaded yet. */
+  if (find_message (self, message_id, &position) == NULL
+      && chat_conversation_has_older (self->conversation)
+      && chat_store_load_older (self->store, self->conversation, G_MAXUINT, &error) < 0)
+    {
+      show_error (self, error->message);
+      return;
+    }
   if (find_message (self, message_id, &position) == NULL)
     {
       if (current_id (self) == 0 ||

@@ -1323,6 +1323,15 @@ jump_shown (Fixture *f)
   return gtk_revealer_get_reveal_child (find_jump_revealer (GTK_WIDGET (f->view)));
 }
 
+/* The messages in the list (the rest wait above it). */
+static guint
+n_listed (Fixture *f)
+{
+  GtkListView *list = GTK_LIST_VIEW (find_descendant (GTK_WIDGET (f->view), GTK_TYPE_LIST_VIEW));
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (list)));
+}
+
 /* The reader scrolls up, as a wheel does, one event after another: the
  * view takes a move in the frame the list resized rows in for the list's
  * own, so a single programmatic move between frames may not count. */
@@ -1344,7 +1353,8 @@ test_follow_and_jump (Fixture       *f,
     long_answer[i] = ' ';
   id = store_conversation (f, 30, long_answer);
   chat_conversation_view_show_conversation (f->view, id);
-  WAIT_UNTIL (at_bottom (f) && gtk_adjustment_get_upper (vadjustment (f)) > 2000);
+  /* Open: the list has grown to its last fifty, a few rows a frame. */
+  WAIT_UNTIL (at_bottom (f) && n_listed (f) == 50);
   settle ();
   g_assert_true (at_bottom (f));
   g_assert_false (jump_shown (f));
@@ -1369,14 +1379,6 @@ test_follow_and_jump (Fixture       *f,
   /* At the bottom, it follows the reply to its end. */
   send_text (f, "And again");
   g_assert_true (at_bottom (f));
-}
-
-static guint
-n_listed (Fixture *f)
-{
-  GtkListView *list = GTK_LIST_VIEW (find_descendant (GTK_WIDGET (f->view), GTK_TYPE_LIST_VIEW));
-
-  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (list)));
 }
 
 /* A long conversation lists its last fifty messages; scrolling to the top
@@ -1404,6 +1406,49 @@ test_older_on_scroll (Fixture       *f,
   gtk_adjustment_set_value (vadjustment (f), 0);
   settle ();
   g_assert_nonnull (row_for (f, chat_message_get_id (shown_message (f, 0))));
+}
+
+/* A long conversation opens with the end of its branch loaded, the rest
+ * following on idle without being listed; a search hit above what is
+ * loaded is found all the same. */
+static void
+test_opens_at_end (Fixture       *f,
+                   gconstpointer  data)
+{
+  gint64 id = store_conversation (f, 150, "An answer.");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChatConversation) stored = chat_store_load_conversation (f->store, id, &error);
+  ChatMessage *first = chat_conversation_get_message (stored, 0);
+  ChatMessage *last = chat_conversation_get_message (stored, 299);
+  g_autoptr(ChatMessage) variant = chat_message_new ("assistant", "A newer variant.");
+
+  /* A newer branch beside the current one, which the hit must not switch to. */
+  chat_message_set_conversation_id (variant, id);
+  chat_message_set_parent_id (variant, chat_message_get_id (chat_conversation_get_message (stored, 100)));
+  g_assert_true (chat_store_add_message (f->store, variant, &error));
+  g_assert_true (chat_store_select_branch (f->store, id, chat_message_get_id (last), &error));
+  g_assert_no_error (error);
+
+  chat_conversation_view_show_conversation (f->view, id);
+  g_assert_true (chat_conversation_has_older (shown (f)));
+  g_assert_cmpuint (n_shown (f), <, 300);
+  g_assert_cmpint (chat_message_get_id (last_shown (f)), ==, chat_message_get_id (last));
+  WAIT_UNTIL (!chat_conversation_has_older (shown (f)) && at_bottom (f) && n_listed (f) == 50);
+  g_assert_cmpuint (n_shown (f), ==, 300);
+  for (guint i = 0; i < 300; i++)
+    g_assert_true (chat_message_equal (shown_message (f, i), chat_conversation_get_message (stored, i)));
+  settle ();
+  g_assert_cmpuint (n_listed (f), ==, 50);
+  g_assert_true (at_bottom (f));
+
+  chat_conversation_view_show_conversation (f->view, 0);
+  chat_conversation_view_show_conversation (f->view, id);
+  g_assert_true (chat_conversation_has_older (shown (f)));
+  chat_conversation_view_reveal_message (f->view, chat_message_get_id (first));
+  g_assert_false (chat_conversation_has_older (shown (f)));
+  WAIT_UNTIL (row_for (f, chat_message_get_id (first)) != NULL);
+  g_assert_cmpuint (n_shown (f), ==, 300);
+  g_assert_cmpint (chat_message_get_id (last_shown (f)), ==, chat_message_get_id (last));
 }
 
 /* A search hit opens its conversation at that message: "Jump to latest"
@@ -1501,6 +1546,7 @@ main (int    argc,
   ADD ("/view/follow", test_follow_and_jump);
   ADD ("/view/locked-while-streaming", test_locked_while_streaming);
   ADD ("/view/older-on-scroll", test_older_on_scroll);
+  ADD ("/view/opens-at-end", test_opens_at_end);
   ADD ("/view/reveal-hit", test_reveal_hit);
   ADD ("/view/custom-profile", test_custom_profile);
 
