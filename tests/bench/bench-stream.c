@@ -258,6 +258,8 @@ on_after_paint (GdkFrameClock *clock,
     return;
   if (g_getenv ("BENCH_STALLS") && measure->update_started != 0 && work > 12000)
     fprintf (stderr, "slow frame %.1f ms from %.4f to %.4f\n", work / 1000.0, measure->update_started / 1e6, now / 1e6);
+  if (g_getenv ("BENCH_TRACE") && measure->update_started != 0)
+    fprintf (stderr, "frame %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n", measure->update_started, work);
   g_array_append_val (measure->frames, now);
   if (measure->update_started != 0)
     g_array_append_val (measure->work, work);
