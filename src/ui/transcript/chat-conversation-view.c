@@ -19,6 +19,7 @@
 #include "chat-conversation-view.h"
 #include "chat-exchange-registry.h"
 #include "chat-message-row.h"
+#include "chat-tail-model.h"
 
 /* How close to the end counts as "at the bottom", in pixels. */
 #define FOLLOW_EPSILON 8.0
@@ -45,129 +46,6 @@
 #define TAIL_STEP  8
 #define TAIL_SHOWN 50
 #define TAIL_MORE  50
-
-#define CHAT_TYPE_TAIL_MODEL (chat_tail_model_get_type ())
-G_DECLARE_FINAL_TYPE (ChatTailModel, chat_tail_model, CHAT, TAIL_MODEL, GObject)
-
-struct _ChatTailModel {
-  GObject     parent_instance;
-  GListModel *source;
-  guint       offset;  /* source items not (yet) shown, at the start */
-};
-
-static GType
-chat_tail_model_get_item_type (GListModel *model)
-{
-  return CHAT_TYPE_MESSAGE;
-}
-
-static guint
-chat_tail_model_get_n_items (GListModel *model)
-{
-  ChatTailModel *self = CHAT_TAIL_MODEL (model);
-
-  return self->source != NULL ? g_list_model_get_n_items (self->source) - self->offset : 0;
-}
-
-static gpointer
-chat_tail_model_get_item (GListModel *model,
-                          guint       position)
-{
-  ChatTailModel *self = CHAT_TAIL_MODEL (model);
-
-  return self->source != NULL ? g_list_model_get_item (self->source, position + self->offset) : NULL;
-}
-
-static void
-chat_tail_model_list_model_init (GListModelInterface *iface)
-{
-  iface->get_item_type = chat_tail_model_get_item_type;
-  iface->get_n_items = chat_tail_model_get_n_items;
-  iface->get_item = chat_tail_model_get_item;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (ChatTailModel, chat_tail_model, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, chat_tail_model_list_model_init))
-
-/* Older messages put before the first (the rest of a conversation opened
- * at its end) wait above the tail, like those not shown yet.  Another
- * change above the shown tail shows everything: such changes (a new
- * branch, a deletion) replace the rows anyway. */
-static void
-on_tail_source_changed (GListModel    *source,
-                        guint          position,
-                        guint          removed,
-                        guint          added,
-                        ChatTailModel *self)
-{
-  guint before = g_list_model_get_n_items (source) + removed - added - self->offset;
-
-  if (position == 0 && removed == 0 && g_list_model_get_n_items (source) > added)
-    {
-      self->offset += added;
-      return;
-    }
-  if (position >= self->offset)
-    {
-      g_list_model_items_changed (G_LIST_MODEL (self), position - self->offset, removed, added);
-      return;
-    }
-  self->offset = 0;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, before, g_list_model_get_n_items (source));
-}
-
-static void
-chat_tail_model_set_source (ChatTailModel *self,
-                            GListModel    *source,
-                            guint          shown)
-{
-  guint before = chat_tail_model_get_n_items (G_LIST_MODEL (self));
-  guint n_items = source != NULL ? g_list_model_get_n_items (source) : 0;
-
-  if (self->source != NULL)
-    g_signal_handlers_disconnect_by_func (self->source, on_tail_source_changed, self);
-  g_set_object (&self->source, source);
-  self->offset = n_items > shown ? n_items - shown : 0;
-  if (source != NULL)
-    g_signal_connect_object (source, "items-changed", G_CALLBACK (on_tail_source_changed),
-                             self, G_CONNECT_DEFAULT);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, before, n_items - self->offset);
-}
-
-/* Shows up to @count more messages above the tail; FALSE once all are shown. */
-static gboolean
-chat_tail_model_grow (ChatTailModel *self,
-                      guint          count)
-{
-  guint added = MIN (count, self->offset);
-
-  self->offset -= added;
-  if (added > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, added);
-  return self->offset > 0;
-}
-
-static void
-chat_tail_model_dispose (GObject *object)
-{
-  ChatTailModel *self = CHAT_TAIL_MODEL (object);
-
-  if (self->source != NULL)
-    g_signal_handlers_disconnect_by_func (self->source, on_tail_source_changed, self);
-  g_clear_object (&self->source);
-  G_OBJECT_CLASS (chat_tail_model_parent_class)->dispose (object);
-}
-
-static void
-chat_tail_model_class_init (ChatTailModelClass *klass)
-{
-  G_OBJECT_CLASS (klass)->dispose = chat_tail_model_dispose;
-}
-
-static void
-chat_tail_model_init (ChatTailModel *self)
-{
-}
 
 struct _ChatConversationView {
   GtkWidget             parent_instance;
@@ -664,7 +542,7 @@ show_more_if_near_top (ChatConversationView *self)
 {
   GtkAdjustment *adjustment = get_vadjustment (self);
 
-  if (self->tail->offset == 0 || self->grow_id != 0
+  if (chat_tail_model_get_n_hidden (self->tail) == 0 || self->grow_id != 0
       || gtk_adjustment_get_value (adjustment) > gtk_adjustment_get_page_size (adjustment))
     return;
   self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_more_tick, NULL, NULL);
@@ -683,7 +561,7 @@ show_tail (ChatConversationView *self)
 {
   stop_growing (self);
   chat_tail_model_set_source (self->tail, G_LIST_MODEL (self->conversation), TAIL_FIRST);
-  if (self->tail->offset > 0)
+  if (chat_tail_model_get_n_hidden (self->tail) > 0)
     self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_grow_tick,
                                                   g_new0 (gboolean, 1), g_free);
 }
@@ -694,12 +572,12 @@ static guint
 list_position (ChatConversationView *self,
                guint                 position)
 {
-  if (position < self->tail->offset)
+  if (position < chat_tail_model_get_n_hidden (self->tail))
     {
       stop_growing (self);
       chat_tail_model_grow (self->tail, G_MAXUINT);
     }
-  return position - self->tail->offset;
+  return position - chat_tail_model_get_n_hidden (self->tail);
 }
 
 static void
@@ -1273,7 +1151,7 @@ setup_list (ChatConversationView *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
-  self->tail = g_object_new (CHAT_TYPE_TAIL_MODEL, NULL);
+  self->tail = chat_tail_model_new ();
   self->selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->tail)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed),
