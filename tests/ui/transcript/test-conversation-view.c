@@ -22,6 +22,7 @@
 #include "chat-reasoning-block.h"
 #include "chat-variant-switcher.h"
 #include "transcript-test-util.h"
+#include "ui-test-util.h"
 
 #define TEST_KEY "test-key.0123456789abcdef"
 #define WAIT_SECONDS 30
@@ -502,53 +503,11 @@ press_escape (Fixture *f)
 /* --- screenshots --------------------------------------------------------- */
 
 static void
-on_after_paint (GdkFrameClock *frame_clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-/* A widget paintable shows the widget as last drawn, and nothing while a
- * redraw is pending (rows out of view are greyed out on idle, for one):
- * draw it once more, and take the paintable right after. */
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (widget);
-  gboolean painted = FALSE;
-  gulong handler = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-
-  gtk_widget_queue_draw (widget);
-  WAIT_UNTIL (painted);
-  g_signal_handler_disconnect (frame_clock, handler);
-}
-
-static void
 save_screenshot (Fixture    *f,
                  const char *name)
 {
-  GtkWidget *widget = GTK_WIDGET (f->window);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_test_get_dir (G_TEST_BUILT), "screenshots", NULL);
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-
   settle ();
-  wait_for_paint (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  g_free (ui_test_save_screenshot (GTK_WIDGET (f->window), name));
 }
 
 /* --- tests --------------------------------------------------------------- */

@@ -23,6 +23,7 @@
 #include "chat-reasoning-block.h"
 #include "chat-variant-switcher.h"
 #include "transcript-test-util.h"
+#include "ui-test-util.h"
 
 /* Widgets in a bound row of a plain question, the row included: the clamp,
  * its column, the role, the question, the footer, its label and four
@@ -194,23 +195,8 @@ static void
 save_screenshot (Fixture    *f,
                  const char *name)
 {
-  GtkWidget *widget = GTK_WIDGET (f->window);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_test_get_dir (G_TEST_BUILT), "screenshots", NULL);
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-
   settle ();
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node, NULL);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  g_free (ui_test_save_screenshot (GTK_WIDGET (f->window), name));
 }
 
 /* --- tests --------------------------------------------------------------- */
