@@ -989,21 +989,59 @@ test_store_damaged_truncated (Fixture       *f,
   assert_moved_aside (f, contents, length);
 }
 
-/* Pages overwritten in the middle: caught by the full check, which runs
- * when the last one is a day old. */
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!chat_store_check_finish (CHAT_STORE (source), result, error))
+    g_assert_nonnull (*error);
+  else
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NONE, "sound");
+}
+
+/* The daily check, run as the window runs it; "sound" (G_IO_ERROR_NONE)
+ * when it passes. */
+static GError *
+run_daily_check (ChatStore *store)
+{
+  GError *error = NULL;
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  chat_store_check_async (store, NULL, on_checked, &error);
+  while (error == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (error);
+  return error;
+}
+
+static void
+age_last_full_check (Fixture *f)
+{
+  g_autofree char *last_check = query_raw_text (f->path, "SELECT value FROM store_info"
+                                                         " WHERE key = 'last_full_check'");
+
+  g_assert_nonnull (last_check);
+  exec_raw (f->path, "UPDATE store_info SET value = value - 86400000000"
+                     " WHERE key = 'last_full_check'");
+}
+
+/* Pages overwritten in the middle: the open checks only what is cheap and
+ * opens; the daily check, in a thread, finds the damage and says so; the
+ * next open moves the file aside. */
 static void
 test_store_damaged_pages (Fixture       *f,
                           gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) checked = NULL;
+  g_autofree char *check_failed = g_strconcat (f->path, ".check-failed", NULL);
   gsize length;
   g_autofree char *contents = fill_and_close (f, &length);
-  g_autofree char *last_check = NULL;
 
-  last_check = query_raw_text (f->path, "SELECT value FROM store_info WHERE key = 'last_full_check'");
-  g_assert_nonnull (last_check);
-  exec_raw (f->path, "UPDATE store_info SET value = value - 86400000000"
-                     " WHERE key = 'last_full_check'");
+  age_last_full_check (f);
   g_free (contents);
   g_file_get_contents (f->path, &contents, &length, &error);
   g_assert_cmpuint (length, >, 16 * 4096);
@@ -1014,7 +1052,52 @@ test_store_damaged_pages (Fixture       *f,
 
   f->store = chat_store_open (f->path, &error);
   g_assert_no_error (error);
+  g_assert_null (chat_store_get_moved_aside_path (f->store));
+  checked = run_daily_check (f->store);
+  g_assert_error (checked, CHAT_STORE_ERROR, CHAT_STORE_ERROR_DAMAGED);
+  g_assert_true (g_file_test (check_failed, G_FILE_TEST_EXISTS));
+  g_clear_object (&f->store);
+
+  f->store = chat_store_open (f->path, &error);
+  g_assert_no_error (error);
   assert_moved_aside (f, contents, length);
+  g_assert_false (g_file_test (check_failed, G_FILE_TEST_EXISTS));
+}
+
+/* A sound store: the daily check passes and is remembered; not due, it
+ * does nothing. */
+static void
+test_store_daily_check (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) checked = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize length;
+  g_autofree char *contents = fill_and_close (f, &length);
+
+  age_last_full_check (f);
+  before = query_raw_text (f->path, "SELECT value FROM store_info WHERE key = 'last_full_check'");
+  f->store = chat_store_open (f->path, &error);
+  g_assert_no_error (error);
+  checked = run_daily_check (f->store);
+  g_assert_error (checked, G_IO_ERROR, G_IO_ERROR_NONE);
+  after = query_raw_text (f->path, "SELECT value FROM store_info WHERE key = 'last_full_check'");
+  g_assert_cmpint (g_ascii_strtoll (after, NULL, 10), >, g_ascii_strtoll (before, NULL, 10));
+
+  /* Done today: not again, even on the next open. */
+  g_clear_error (&checked);
+  checked = run_daily_check (f->store);
+  g_assert_error (checked, G_IO_ERROR, G_IO_ERROR_NONE);
+  g_clear_object (&f->store);
+  f->store = chat_store_open (f->path, &error);
+  g_clear_error (&checked);
+  checked = run_daily_check (f->store);
+  g_assert_error (checked, G_IO_ERROR, G_IO_ERROR_NONE);
+  g_clear_pointer (&before, g_free);
+  before = query_raw_text (f->path, "SELECT value FROM store_info WHERE key = 'last_full_check'");
+  g_assert_cmpstr (before, ==, after);
 }
 
 static guint
@@ -1782,6 +1865,7 @@ main (int   argc,
   ADD_EMPTY ("damaged-short", test_store_damaged_short);
   ADD ("damaged-truncated", test_store_damaged_truncated);
   ADD ("damaged-pages", test_store_damaged_pages);
+  ADD ("daily-check", test_store_daily_check);
   ADD_EMPTY ("too-new", test_store_too_new);
   ADD ("search-english", test_store_search_english);
   ADD ("search-chinese", test_store_search_chinese);

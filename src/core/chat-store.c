@@ -12,9 +12,13 @@
  * about 1 ms per MB, 300 ms for a store of 100,000 messages, which would
  * spend the whole start-up budget (20 ms for open and list).  So every
  * open checks what is cheap (the file header against the file's size, the
- * schema, quick_check of the conversations table) and the full
- * quick_check runs on the first open of each day (store_info remembers
- * when).  SQLite reports damage it meets later as SQLITE_CORRUPT.
+ * schema, quick_check of the conversations table), and the full
+ * quick_check runs once a day (store_info remembers when) in a thread of
+ * its own, on a read-only connection of its own, when the window asks
+ * (chat_store_check_async), after its first frame.  Damage it finds
+ * leaves a note beside the file (FILE.check-failed); the next open then
+ * runs the full check itself, and moves a damaged file aside.  SQLite
+ * reports damage it meets meanwhile as SQLITE_CORRUPT.
  *
  * Search: two external-content FTS5 tables (messages_fts over
  * messages.content, conversations_fts over conversations.title) read their
@@ -204,6 +208,7 @@ struct _ChatStore
   char       *backup_path;
   int         schema_version;
   gboolean    full_check_done;
+  gboolean    full_check_due;  /* for chat_store_check_async () */
   /* SQL text (static strings) -> its prepared sqlite3_stmt */
   GHashTable *statements;
 };
@@ -610,12 +615,21 @@ read_last_full_check (sqlite3 *db,
   return rc;
 }
 
-/* The whole file once a day, the cheap part otherwise (see the top of
- * the file); a database without a schema yet is small: checked whole. */
+static char *
+dup_check_failed_path (ChatStore *self)
+{
+  return g_strconcat (self->path, ".check-failed", NULL);
+}
+
+/* The cheap part; the whole file when the last full check found damage,
+ * and for a database without a schema yet, which is small.  Otherwise
+ * the whole file waits for chat_store_check_async () (see the top of the
+ * file). */
 static int
 check_integrity (ChatStore *self,
                  int        version)
 {
+  g_autofree char *check_failed = dup_check_failed_path (self);
   gint64 now = g_get_real_time ();
   gint64 last = 0;
   int rc = version > 0 ? read_last_full_check (self->db, &last) : SQLITE_OK;
@@ -623,11 +637,16 @@ check_integrity (ChatStore *self,
   if (rc != SQLITE_OK)
     return rc;
 
-  if (last <= now && now - last < FULL_CHECK_INTERVAL)
-    return run_check (self->db, "PRAGMA quick_check (conversations)");
+  if (version > 0 && !g_file_test (check_failed, G_FILE_TEST_EXISTS))
+    {
+      self->full_check_due = last > now || now - last >= FULL_CHECK_INTERVAL;
+      return run_check (self->db, "PRAGMA quick_check (conversations)");
+    }
 
   rc = run_check (self->db, "PRAGMA quick_check");
   self->full_check_done = rc == SQLITE_OK;
+  if (rc == SQLITE_OK)
+    g_remove (check_failed);
   return rc;
 }
 
@@ -772,9 +791,12 @@ open_or_replace (ChatStore  *self,
 
   if (result == OPEN_DAMAGED)
     {
+      g_autofree char *check_failed = dup_check_failed_path (self);
+
       close_database (self);
       if (!move_aside (self, error) || !prepare_file (self->path, error))
         return FALSE;
+      g_remove (check_failed);
       result = open_checked (self, error);
       if (result == OPEN_DAMAGED)
         set_store_error (CHAT_STORE_ERROR_FAILED, _("Could not open the conversation database"),
@@ -960,6 +982,95 @@ chat_store_get_schema_version (ChatStore *self)
   g_return_val_if_fail (CHAT_IS_STORE (self), 0);
 
   return self->schema_version;
+}
+
+/* --- the daily check ---------------------------------------------------- */
+
+static void
+check_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  const char *path = task_data;
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+  if (rc == SQLITE_OK)
+    rc = chat_search_tokenizer_register (db);
+  if (rc == SQLITE_OK)
+    rc = run_check (db, "PRAGMA quick_check");
+  sqlite3_close_v2 (db);
+  g_task_return_int (task, rc);
+}
+
+void
+chat_store_check_async (ChatStore           *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CHAT_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, chat_store_check_async);
+  if (!self->full_check_due)
+    {
+      g_task_return_int (task, SQLITE_OK);
+      return;
+    }
+  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_run_in_thread (task, check_in_thread);
+}
+
+/* Damage found: the next open runs the full check and moves the file aside. */
+static void
+leave_check_failed_note (ChatStore *self)
+{
+  g_autofree char *check_failed = dup_check_failed_path (self);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_set_contents (check_failed, "", 0, &error))
+    g_warning ("%s", error->message);
+}
+
+gboolean
+chat_store_check_finish (ChatStore     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_autoptr(GError) task_error = NULL;
+  int rc;
+
+  g_return_val_if_fail (CHAT_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  rc = (int) g_task_propagate_int (G_TASK (result), &task_error);
+  if (task_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&task_error));
+      return FALSE;
+    }
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+    {
+      leave_check_failed_note (self);
+      return set_store_error (CHAT_STORE_ERROR_DAMAGED, _("The file holding your conversations is damaged"),
+                              _("export the conversations you need now; the next time Liao starts, "
+                                "it moves the file aside, keeps it, and starts a new, empty one"),
+                              error);
+    }
+  if (rc != SQLITE_OK)
+    return set_store_error (CHAT_STORE_ERROR_FAILED, _("Could not check the conversation database"),
+                            sqlite3_errstr (rc), error);
+  if (!self->full_check_due)
+    return TRUE;
+  self->full_check_due = FALSE;
+  self->full_check_done = TRUE;
+  return record_full_check (self, error);
 }
 
 /* --- conversations ------------------------------------------------------ */

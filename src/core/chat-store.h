@@ -26,6 +26,7 @@ typedef enum {
   CHAT_STORE_ERROR_FAILED,      /* SQLite said no; the message says why */
   CHAT_STORE_ERROR_NOT_FOUND,   /* no such conversation or message */
   CHAT_STORE_ERROR_TOO_NEW,     /* written by a newer Liao */
+  CHAT_STORE_ERROR_DAMAGED,     /* the daily check found damage */
 } ChatStoreError;
 
 typedef struct {
@@ -51,6 +52,16 @@ const char       *chat_store_get_moved_aside_path   (ChatStore         *self);
 /* Where the pre-migration copy went when this store migrated, else NULL. */
 const char       *chat_store_get_backup_path        (ChatStore         *self);
 int               chat_store_get_schema_version     (ChatStore         *self);
+/* The daily check of the whole file (see chat-store.c), when it is due:
+ * in a thread, on a connection of its own; done at once otherwise.  Damage
+ * is CHAT_STORE_ERROR_DAMAGED, and the next open moves the file aside. */
+void              chat_store_check_async            (ChatStore         *self,
+                                                     GCancellable      *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer           user_data);
+gboolean          chat_store_check_finish           (ChatStore         *self,
+                                                     GAsyncResult      *result,
+                                                     GError           **error);
 
 /* Conversations */
 gboolean          chat_store_add_conversation       (ChatStore         *self,
