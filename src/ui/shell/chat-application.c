@@ -32,7 +32,12 @@ struct _ChatApplication
   GSettings      *settings;
   guint           signal_sources[2];
   ChatSearchProvider *search_provider;
+  guint           check_id;        /* the store's daily check, after start-up */
+  GCancellable   *check_cancellable;
 };
+
+/* The store's daily check waits this long after the first window shows. */
+#define CHECK_DELAY_SECONDS 2
 
 G_DEFINE_FINAL_TYPE (ChatApplication, chat_application, ADW_TYPE_APPLICATION)
 
@@ -152,6 +157,48 @@ show_moved_aside (ChatApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Found by the daily check while the conversations are open: they can
+ * still be exported before the next start moves the file aside. */
+static void
+on_store_checked (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ChatApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *parent;
+  GtkWidget *dialog;
+
+  if (chat_store_check_finish (CHAT_STORE (source), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    goto out;
+  if (!g_error_matches (error, CHAT_STORE_ERROR, CHAT_STORE_ERROR_DAMAGED))
+    {
+      g_warning ("%s", error->message);
+      goto out;
+    }
+  /* With no window left, the next start says it, as it moves the file. */
+  parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (parent == NULL)
+    goto out;
+  dialog = adw_message_dialog_new (parent, _("Conversations Damaged"), error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+out:
+  g_application_release (G_APPLICATION (self));
+}
+
+static gboolean
+start_store_check (gpointer user_data)
+{
+  ChatApplication *self = user_data;
+
+  self->check_id = 0;
+  g_application_hold (G_APPLICATION (self));
+  chat_store_check_async (self->store, self->check_cancellable, on_store_checked, self);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 base_url_is_valid (const char *base_url)
 {
@@ -216,6 +263,11 @@ chat_application_command_line (GApplication            *application,
   if (chat_store_get_moved_aside_path (self->store) != NULL &&
       g_list_length (gtk_application_get_windows (GTK_APPLICATION (self))) == 1)
     show_moved_aside (self, window);
+  if (self->check_cancellable == NULL)
+    {
+      self->check_cancellable = g_cancellable_new ();
+      self->check_id = g_timeout_add_seconds (CHECK_DELAY_SECONDS, start_store_check, self);
+    }
   return 0;
 }
 
@@ -394,6 +446,8 @@ chat_application_shutdown (GApplication *application)
   GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
   g_list_free_full (windows, (GDestroyNotify) gtk_window_destroy);
+  g_clear_handle_id (&self->check_id, g_source_remove);
+  g_cancellable_cancel (self->check_cancellable);
   g_clear_object (&self->store);
   for (guint i = 0; i < G_N_ELEMENTS (self->signal_sources); i++)
     g_clear_handle_id (&self->signal_sources[i], g_source_remove);
@@ -410,6 +464,7 @@ chat_application_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
   g_clear_error (&self->store_error);
+  g_clear_object (&self->check_cancellable);
 
   G_OBJECT_CLASS (chat_application_parent_class)->finalize (object);
 }

@@ -11,6 +11,7 @@
 
 #include <string.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "chat-application.h"
 #include "chat-composer.h"
@@ -332,7 +333,7 @@ moved_aside_shown (ChatApplication *app,
   return TRUE;
 }
 
-/* The damaged file's new name: liao.db.damaged-… or the like, beside it. */
+/* The damaged file's new name, beside it: liao.db.damaged-YYYYMMDD-HHMMSS. */
 static char *
 find_moved_file (void)
 {
@@ -341,7 +342,7 @@ find_moved_file (void)
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_prefix (name, "liao.db") && !g_str_equal (name, "liao.db") &&
+    if (g_str_has_prefix (name, "liao.db.damaged") &&
         !g_str_has_suffix (name, "-wal") && !g_str_has_suffix (name, "-shm"))
       return g_build_filename (dir_path, name, NULL);
   return NULL;
@@ -368,6 +369,89 @@ test_store_moved_aside (void)
   g_assert_cmpint (run_app (app, args, moved_aside_shown, dir), ==, 0);
   moved = find_moved_file ();
   g_assert_nonnull (moved);
+}
+
+static gboolean
+damage_found_shown (ChatApplication *app,
+                    gpointer         data)
+{
+  GtkWindow *dialog = shell_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
+  g_autofree char *shot = NULL;
+
+  if (nth_window (app, 0) == NULL || dialog == NULL || !gtk_widget_get_mapped (GTK_WIDGET (dialog)))
+    return FALSE;
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Conversations Damaged");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "export the conversations you need now"));
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (nth_window (app, 0)));
+  shell_test_settle (300);
+  shot = shell_test_screenshot (GTK_WIDGET (dialog), "store-damage-found");
+  return TRUE;
+}
+
+/* A store of @n_messages long messages, its last full check a day old. */
+static void
+seed_long_store (const char *path,
+                 guint       n_messages)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChatStore) store = chat_store_open (path, &error);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_messages; i++)
+    {
+      g_autofree char *text = g_strnfill (2000, 'a' + i % 26);
+
+      g_ptr_array_add (messages, g_strdup_printf ("%u %s", i, text));
+    }
+  g_ptr_array_add (messages, NULL);
+  shell_test_seed (store, "Long", 0, FALSE, (const char * const *) messages->pdata);
+  g_clear_object (&store);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE);"
+                                     "UPDATE store_info SET value = value - 86400000000"
+                                     " WHERE key = 'last_full_check'", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Damage the start does not look for (pages in the middle, not the
+ * conversations table): the window opens, and the daily check, after it,
+ * says what happened and what to do; the next start moves the file. */
+static void
+test_store_damage_found (void)
+{
+  g_autoptr(ChatApplication) app = chat_application_new (TEST_APP_ID, G_APPLICATION_NON_UNIQUE);
+  const char *args[] = { "liao", NULL };
+  g_autofree char *path = store_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *check_failed = g_strconcat (path, ".check-failed", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(ChatStore) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  clear_store ();
+  g_mkdir_with_parents (dir, 0700);
+  seed_long_store (path, 300);
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 64 * 4096);
+  for (gsize i = length / 2; i < length / 2 + 4 * 4096; i++)
+    contents[i] = (char) g_random_int_range (0, 256);
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_app (app, args, damage_found_shown, NULL), ==, 0);
+  g_assert_true (g_file_test (check_failed, G_FILE_TEST_EXISTS));
+  g_assert_null (find_moved_file ());
+
+  reopened = chat_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (chat_store_get_moved_aside_path (reopened));
+  g_assert_false (g_file_test (check_failed, G_FILE_TEST_EXISTS));
 }
 
 /* Clicks Quit once, then waits: the application must end by itself. */
@@ -1359,6 +1443,7 @@ main (int    argc,
   g_test_add_func ("/shell/app/new-window-action", test_new_window_action);
   g_test_add_func ("/shell/app/quit-deletes-pending", test_quit_deletes_pending);
   g_test_add_func ("/shell/app/store-moved-aside", test_store_moved_aside);
+  g_test_add_func ("/shell/app/store-damage-found", test_store_damage_found);
   g_test_add_func ("/shell/app/store-error", test_store_error);
   g_test_add_func ("/shell/app/single-instance", test_single_instance);
   g_test_add_func ("/shell/app/window-size", test_window_size);
