@@ -407,13 +407,46 @@ measure_open_list (const char *path,
   return 0;
 }
 
-/* The first open of a day also reads the whole file (quick_check). */
+/* The first open of a day: the same cheap checks (the whole file waits
+ * for the daily check, below). */
 static void
 measure_open_full_check (const char *path,
                          Figure     *figure)
 {
   exec_raw (path, "UPDATE store_info SET value = 0 WHERE key = 'last_full_check'");
   measure_open_list (path, figure);
+}
+
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError *error = NULL;
+
+  check (chat_store_check_finish (CHAT_STORE (source), result, &error), error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The daily check of the whole file, in its thread: the window starts it
+ * after its first frame, so it is off the start's path. */
+static void
+measure_daily_check (const char *path,
+                     Figure     *figure)
+{
+  g_autoptr(ChatStore) store = NULL;
+  GError *error = NULL;
+  gboolean done = FALSE;
+  gint64 start;
+
+  exec_raw (path, "UPDATE store_info SET value = 0 WHERE key = 'last_full_check'");
+  store = chat_store_open (path, &error);
+  check (store != NULL, error);
+  start = g_get_monotonic_time ();
+  chat_store_check_async (store, NULL, on_checked, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  add_sample (figure, elapsed_ms (start));
 }
 
 static void
@@ -507,7 +540,7 @@ static void
 report (Figure *figure)
 {
   GArray *samples = figure->samples;
-  char json[3][G_ASCII_DTOSTR_BUF_SIZE];
+  char json[4][G_ASCII_DTOSTR_BUF_SIZE];
   double min;
   double max;
   double mid;
@@ -517,15 +550,17 @@ report (Figure *figure)
   max = g_array_index (samples, double, samples->len - 1);
   mid = median (samples);
 
+  /* A target of 0: a figure to know, with no target. */
   printf ("%-44s %9.3f %9.3f %9.3f %7.0f %6u %8" G_GINT64_FORMAT "  %s\n",
            figure->label, mid, min, max, figure->target_ms, samples->len, figure->count,
-           mid <= figure->target_ms ? "ok" : "OVER");
-  printf ("{\"name\":\"%s\",\"unit\":\"ms\",\"median\":%s,\"min\":%s,\"max\":%s,\"target\":%g}\n",
+           figure->target_ms <= 0 ? "-" : mid <= figure->target_ms ? "ok" : "OVER");
+  printf ("{\"name\":\"%s\",\"unit\":\"ms\",\"median\":%s,\"min\":%s,\"max\":%s,\"target\":%s}\n",
            figure->name,
            g_ascii_formatd (json[0], sizeof json[0], "%.3f", mid),
            g_ascii_formatd (json[1], sizeof json[1], "%.3f", min),
            g_ascii_formatd (json[2], sizeof json[2], "%.3f", max),
-           figure->target_ms);
+           figure->target_ms <= 0 ? "null"
+                                  : g_ascii_formatd (json[3], sizeof json[3], "%g", figure->target_ms));
 }
 
 static void
@@ -590,6 +625,8 @@ main (int   argc,
                                             NULL, 20);
   g_autoptr(Figure) open_full = figure_new ("store.open_list_full_check",
                                             "open + list, first open of a day", NULL, 20);
+  g_autoptr(Figure) daily_check = figure_new ("store.daily_check",
+                                              "daily check, in a thread (no target)", NULL, 0);
   g_autoptr(Figure) load = figure_new ("store.load_conversation", "load the big conversation",
                                        NULL, 50);
   g_autoptr(Figure) search_all = figure_new ("store.search", "search (the six queries above)",
@@ -633,6 +670,7 @@ main (int   argc,
   for (int run = 0; run < n_runs; run++)
     {
       measure_open_full_check (path, open_full);
+      measure_daily_check (path, daily_check);
       big_id = measure_open_list (path, open_list);
       g_clear_object (&store);
       store = chat_store_open (path, &error);
@@ -650,6 +688,7 @@ main (int   argc,
            "runs", "rows");
   report (open_list);
   report (open_full);
+  report (daily_check);
   report (load);
   for (guint i = 0; i < searches->len; i++)
     report (g_ptr_array_index (searches, i));
