@@ -51,6 +51,7 @@ static const GOptionEntry entries[] = {
 
 typedef struct {
   GArray *frames;         /* gint64 monotonic times of after-paint */
+  GArray *starts;         /* gint64 monotonic times of the frames' update */
   GArray *work;           /* gint64 durations, frame clock update to after-paint */
   gint64  update_started;
   gint64  last_timer;
@@ -262,7 +263,10 @@ on_after_paint (GdkFrameClock *clock,
     fprintf (stderr, "frame %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n", measure->update_started, work);
   g_array_append_val (measure->frames, now);
   if (measure->update_started != 0)
-    g_array_append_val (measure->work, work);
+    {
+      g_array_append_val (measure->starts, measure->update_started);
+      g_array_append_val (measure->work, work);
+    }
   measure->update_started = 0;
 }
 
@@ -309,24 +313,26 @@ print_work (GArray *work)
           g_array_index (work, gint64, work->len - 1) / 1000.0);
 }
 
+/* The intervals between @times, as "LABEL: N, interval p50 …, p99 …, max …". */
 static void
-print_frames (GArray *frames)
+print_intervals (const char *label,
+                 GArray     *times)
 {
   g_autoptr(GArray) intervals = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  for (guint i = 1; i < frames->len; i++)
+  for (guint i = 1; i < times->len; i++)
     {
-      gint64 interval = g_array_index (frames, gint64, i) - g_array_index (frames, gint64, i - 1);
+      gint64 interval = g_array_index (times, gint64, i) - g_array_index (times, gint64, i - 1);
 
       g_array_append_val (intervals, interval);
     }
   if (intervals->len == 0)
     {
-      printf ("frames: none\n");
+      printf ("%s: none\n", label);
       return;
     }
   g_array_sort (intervals, compare_int64);
-  printf ("frames: %u, interval p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", intervals->len + 1,
+  printf ("%s: %u, interval p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", label, intervals->len + 1,
           g_array_index (intervals, gint64, intervals->len / 2) / 1000.0,
           g_array_index (intervals, gint64, intervals->len * 99 / 100) / 1000.0,
           g_array_index (intervals, gint64, intervals->len - 1) / 1000.0);
@@ -404,6 +410,7 @@ run (ChatStore *store,
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (view));
   ChatComposer *composer = find_composer (GTK_WIDGET (view));
   Measure measure = { .frames = g_array_new (FALSE, FALSE, sizeof (gint64)),
+                      .starts = g_array_new (FALSE, FALSE, sizeof (gint64)),
                       .work = g_array_new (FALSE, FALSE, sizeof (gint64)) };
   gint64 rss_before = rss_kb (), cpu_before = cpu_us (), started, wall;
   ChatConversation *conversation = chat_conversation_view_get_conversation (view);
@@ -427,8 +434,11 @@ run (ChatStore *store,
           strlen (chat_message_get_content (answer)),
           g_str_equal (chat_message_get_content (answer), expected) ? "exact" : "DIFFERENT");
   printf ("streamed in %.1f s: %.0f tokens/s\n", wall / 1e6, n_tokens / (wall / 1e6));
-  print_frames (measure.frames);
+  print_intervals ("frames", measure.frames);
   print_work (measure.work);
+  /* When the frames began: late starts are the main loop or the machine;
+   * on-time starts with late ends are uneven work (see README.md). */
+  print_intervals ("frame starts", measure.starts);
   /* Where in the stream it was tells a per-token cost from a one-off. */
   printf ("longest main-loop stall: %.1f ms, ending %.2f s into the stream\n",
           measure.longest_stall / 1000.0,
@@ -436,6 +446,7 @@ run (ChatStore *store,
   printf ("CPU: %.1f%% of one core\n", 100.0 * (cpu_us () - cpu_before) / wall);
   printf ("RSS: %" G_GINT64_FORMAT " kB before, %+" G_GINT64_FORMAT " kB after\n", rss_before, rss_kb () - rss_before);
   g_array_unref (measure.frames);
+  g_array_unref (measure.starts);
   g_array_unref (measure.work);
 }
 
