@@ -374,14 +374,48 @@ refresh_rows (ChatConversationView *self)
     update_row (self, row);
 }
 
+/* Rows the list let go of, freed a few at a time on idle: switching away
+ * from a long conversation took its rows down (their Markdown widgets)
+ * before the new one's first frame. */
+#define ROWS_FREED_PER_IDLE 4
+
+static GPtrArray *rows_to_free;
+static guint free_rows_id;
+
+static gboolean
+free_some_rows (gpointer user_data)
+{
+  guint n = MIN (rows_to_free->len, ROWS_FREED_PER_IDLE);
+
+  g_ptr_array_remove_range (rows_to_free, rows_to_free->len - n, n);
+  if (rows_to_free->len > 0)
+    return G_SOURCE_CONTINUE;
+  free_rows_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The list item goes: its row, unparented by now, follows on idle. */
+static void
+free_row_later (gpointer row)
+{
+  if (rows_to_free == NULL)
+    rows_to_free = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (rows_to_free, row);
+  if (free_rows_id == 0)
+    free_rows_id = g_idle_add_full (G_PRIORITY_LOW, free_some_rows, NULL, NULL);
+}
+
 static void
 on_setup (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           ChatConversationView     *self)
 {
+  GtkWidget *row = chat_message_row_new ();
+
   gtk_list_item_set_activatable (item, FALSE);
   gtk_list_item_set_selectable (item, FALSE);
-  gtk_list_item_set_child (item, chat_message_row_new ());
+  gtk_list_item_set_child (item, row);
+  g_object_set_data_full (G_OBJECT (item), "chat-row", g_object_ref (row), free_row_later);
 }
 
 static void

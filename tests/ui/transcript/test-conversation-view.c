@@ -1410,6 +1410,54 @@ test_opens_at_end (Fixture       *f,
   g_assert_cmpint (chat_message_get_id (last_shown (f)), ==, chat_message_get_id (last));
 }
 
+/* Of the rows @refs point to, those alive with no parent. */
+static guint
+count_let_go (GWeakRef *refs,
+              guint     n_refs)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < n_refs; i++)
+    {
+      g_autoptr(GObject) row = g_weak_ref_get (&refs[i]);
+
+      n += row != NULL && gtk_widget_get_parent (GTK_WIDGET (row)) == NULL;
+    }
+  return n;
+}
+
+/* Switching away from a conversation leaves its rows to be freed on idle,
+ * after the new one's first frame; all of them are freed. */
+static void
+test_switch_frees_rows (Fixture       *f,
+                        gconstpointer  data)
+{
+  gint64 first = store_conversation (f, 30, "An answer with **Markdown**.");
+  gint64 second = store_conversation (f, 2, "Another answer.");
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GWeakRef *refs;
+  guint alive = 0;
+
+  chat_conversation_view_show_conversation (f->view, first);
+  WAIT_UNTIL (at_bottom (f) && n_listed (f) == 50);
+  settle ();
+  collect_rows (GTK_WIDGET (f->view), rows);
+  g_assert_cmpuint (rows->len, >, 10);
+  refs = g_new0 (GWeakRef, rows->len);
+  for (guint i = 0; i < rows->len; i++)
+    g_weak_ref_init (&refs[i], g_ptr_array_index (rows, i));
+
+  /* Let go of (no parent) but not freed yet. */
+  chat_conversation_view_show_conversation (f->view, second);
+  alive = count_let_go (refs, rows->len);
+  g_assert_cmpuint (alive, >, 0);
+  WAIT_UNTIL (count_let_go (refs, rows->len) == 0);
+  for (guint i = 0; i < rows->len; i++)
+    g_weak_ref_clear (&refs[i]);
+  g_free (refs);
+  g_assert_cmpuint (n_listed (f), ==, 4);
+}
+
 /* A search hit opens its conversation at that message: "Jump to latest"
  * shows only when there is more below it. */
 static void
@@ -1506,6 +1554,7 @@ main (int    argc,
   ADD ("/view/locked-while-streaming", test_locked_while_streaming);
   ADD ("/view/older-on-scroll", test_older_on_scroll);
   ADD ("/view/opens-at-end", test_opens_at_end);
+  ADD ("/view/switch-frees-rows", test_switch_frees_rows);
   ADD ("/view/reveal-hit", test_reveal_hit);
   ADD ("/view/custom-profile", test_custom_profile);
 
