@@ -9,7 +9,10 @@
  * chat_conversation_view_show_conversation (what a click in the sidebar
  * does) to the frame clock's next after-paint, i.e. until the frame that
  * shows it has been drawn.  Between runs it goes back to an empty
- * conversation, so every run builds the transcript from the store.
+ * conversation, so every run builds the transcript from the store; with
+ * --from N, to the stored conversation of N messages instead, so that the
+ * run also takes down the rows of the one it leaves (figures named
+ * open.switch_…).
  *
  * It also reports the resident memory of the window with the empty
  * conversation and with the long one open (VmRSS), to show how memory
@@ -55,6 +58,7 @@ static int n_runs = 7;
 static char *db_path;
 static gboolean prepare_only;
 static gboolean with_reasoning;
+static int from_messages;
 
 static const GOptionEntry entries[] = {
   { "messages", 0, 0, G_OPTION_ARG_INT, &n_messages, "Messages in the conversation (10000)", "N" },
@@ -62,6 +66,8 @@ static const GOptionEntry entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "Keep (or reuse) the store here", "PATH" },
   { "prepare", 0, 0, G_OPTION_ARG_NONE, &prepare_only, "Only store the conversation (with --db)", NULL },
   { "reasoning", 0, 0, G_OPTION_ARG_NONE, &with_reasoning, "Answers with reasoning", NULL },
+  { "from", 0, 0, G_OPTION_ARG_INT, &from_messages,
+    "Switch from the stored conversation of N messages, not from an empty one", "N" },
   { NULL }
 };
 
@@ -216,14 +222,16 @@ watch_frames (ChatConversationView *view,
 /* Milliseconds from showing @conversation_id to the end of the next frame. */
 static double
 open_once (ChatConversationView *view,
+           gint64                from_id,
            gint64                conversation_id)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (view));
   gint64 painted = 0, started, deadline;
   gulong handler;
 
-  chat_conversation_view_show_conversation (view, 0);
-  iterate_for (SETTLE_US);
+  chat_conversation_view_show_conversation (view, from_id);
+  /* A long one to switch from: shown whole, its older messages loaded. */
+  iterate_for (from_id != 0 ? 4 * SETTLE_US : SETTLE_US);
   handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
   started = g_get_monotonic_time ();
   chat_conversation_view_show_conversation (view, conversation_id);
@@ -302,20 +310,22 @@ open_window (ChatStore *store)
 
 static void
 run (ChatStore *store,
+     gint64     from_id,
      gint64     conversation_id)
 {
   ChatConversationView *view = open_window (store);
+  const char *kind = from_id != 0 ? "switch_" : "";
   g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (double));
   gint64 rss_empty = status_kb ("VmRSS:"), rss_open;
-  g_autofree char *name = g_strdup_printf ("open.first_frame.%d", n_messages);
+  g_autofree char *name = g_strdup_printf ("open.%sfirst_frame.%d", kind, n_messages);
   g_autofree char *rss_name = g_strdup_printf ("open.rss.%d", n_messages);
-  g_autofree char *frame_name = g_strdup_printf ("open.longest_frame.%d", n_messages);
+  g_autofree char *frame_name = g_strdup_printf ("open.%slongest_frame.%d", kind, n_messages);
   double median;
 
   for (int i = 0; i < n_runs; i++)
     {
-      double ms = open_once (view, conversation_id);
+      double ms = open_once (view, from_id, conversation_id);
       double longest = watch_frames (view, 3 * G_USEC_PER_SEC / 2);
 
       g_array_append_val (samples, ms);
@@ -344,6 +354,7 @@ main (int    argc,
   g_autofree char *dir = NULL;
   g_autofree char *title = NULL;
   gint64 conversation_id;
+  gint64 from_id = 0;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -370,8 +381,17 @@ main (int    argc,
   conversation_id = find_conversation (store, title);
   if (conversation_id == 0)
     conversation_id = import_conversation (store, title);
+  if (from_messages > 0)
+    {
+      g_autofree char *from_title = g_strdup_printf ("bench-open %d%s", from_messages,
+                                                     with_reasoning ? " reasoning" : "");
+
+      from_id = find_conversation (store, from_title);
+      if (from_id == 0)
+        g_error ("no conversation “%s”: run with --messages %d --prepare first", from_title, from_messages);
+    }
   if (!prepare_only)
-    run (store, conversation_id);
+    run (store, from_id, conversation_id);
 
   g_clear_object (&store);
   if (dir != NULL)
