@@ -167,12 +167,28 @@ chat_code_block_set_code (ChatCodeBlock *self,
     gtk_source_buffer_set_highlight_syntax (self->buffer, small);
 }
 
+/* A code block takes 2 to 4 ms to build (its template, its GtkSourceView
+ * and buffer): in a streamed reply that made the frame where a block
+ * starts the slowest of all.  So one is built ahead, on idle, and the
+ * next is built when it is taken. */
+static ChatCodeBlock *spare;
+static guint spare_id;
+
+static gboolean
+build_spare (gpointer user_data)
+{
+  spare_id = 0;
+  if (spare == NULL)
+    spare = g_object_ref_sink (g_object_new (CHAT_TYPE_CODE_BLOCK, NULL));
+  return G_SOURCE_REMOVE;
+}
+
 /* Preloading */
 
 /* What the first code block of the process would otherwise load while a
- * reply streams: the list of languages, the style schemes, the view's
- * classes.  A language's own definition (about 10 ms) loads with its first
- * block: preloading many costs more than it saves. */
+ * reply streams: the list of languages, the style schemes, then the view's
+ * classes with the spare block.  A language's own definition (about 10 ms)
+ * loads with its first block: preloading many costs more than it saves. */
 static gboolean
 preload_step (gpointer user_data)
 {
@@ -189,7 +205,8 @@ preload_step (gpointer user_data)
       update_buffer_scheme (buffer);
       return G_SOURCE_CONTINUE;
     case 2:
-      g_object_unref (g_object_ref_sink (gtk_source_view_new ()));
+      if (spare_id == 0)
+        build_spare (NULL);
       return G_SOURCE_REMOVE;
     default:
       return G_SOURCE_REMOVE;
@@ -224,22 +241,6 @@ copy_action (GtkWidget  *widget,
   ChatCodeBlock *self = CHAT_CODE_BLOCK (widget);
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->shown->str);
-}
-
-/* A code block takes 2 to 4 ms to build (its template, its GtkSourceView
- * and buffer): in a streamed reply that made the frame where a block
- * starts the slowest of all.  So one is built ahead, on idle, and the
- * next is built when it is taken. */
-static ChatCodeBlock *spare;
-static guint spare_id;
-
-static gboolean
-build_spare (gpointer user_data)
-{
-  spare_id = 0;
-  if (spare == NULL)
-    spare = g_object_ref_sink (g_object_new (CHAT_TYPE_CODE_BLOCK, NULL));
-  return G_SOURCE_REMOVE;
 }
 
 GtkWidget *
