@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <gtk/gtk.h>
 
+#include "bench-frames.h"
+
 static int seconds = 10;
 
 static const GOptionEntry entries[] = {
@@ -39,35 +41,6 @@ on_after_paint (GdkFrameClock *frame_clock,
   gint64 now = g_get_monotonic_time ();
 
   g_array_append_val (times, now);
-}
-
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static void
-print_intervals (GArray *times)
-{
-  g_autoptr(GArray) intervals = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  for (guint i = 1; i < times->len; i++)
-    {
-      gint64 interval = g_array_index (times, gint64, i) - g_array_index (times, gint64, i - 1);
-
-      g_array_append_val (intervals, interval);
-    }
-  if (intervals->len == 0)
-    g_error ("no frames");
-  g_array_sort (intervals, compare_int64);
-  printf ("frames: %u, interval p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", intervals->len + 1,
-          g_array_index (intervals, gint64, intervals->len / 2) / 1000.0,
-          g_array_index (intervals, gint64, intervals->len * 99 / 100) / 1000.0,
-          g_array_index (intervals, gint64, intervals->len - 1) / 1000.0);
 }
 
 int
@@ -97,7 +70,7 @@ main (int    argc,
   while (g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   printf ("renderer: %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
-  print_intervals (times);
+  bench_print_intervals ("frames", times);
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }

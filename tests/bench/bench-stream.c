@@ -26,6 +26,7 @@
 #include <json-glib/json-glib.h>
 #include <adwaita.h>
 
+#include "bench-frames.h"
 #include "chat-composer.h"
 #include "chat-conversation-view.h"
 #include "chat-exchange-registry.h"
@@ -290,15 +291,6 @@ on_stall_timer (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* How long the frames' own work took (update, layout and paint): a long
  * interval with short work is the machine, not Liao. */
 static void
@@ -306,36 +298,11 @@ print_work (GArray *work)
 {
   if (work->len == 0)
     return;
-  g_array_sort (work, compare_int64);
+  g_array_sort (work, bench_compare_int64);
   printf ("frame work: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
           g_array_index (work, gint64, work->len / 2) / 1000.0,
           g_array_index (work, gint64, work->len * 99 / 100) / 1000.0,
           g_array_index (work, gint64, work->len - 1) / 1000.0);
-}
-
-/* The intervals between @times, as "LABEL: N, interval p50 …, p99 …, max …". */
-static void
-print_intervals (const char *label,
-                 GArray     *times)
-{
-  g_autoptr(GArray) intervals = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  for (guint i = 1; i < times->len; i++)
-    {
-      gint64 interval = g_array_index (times, gint64, i) - g_array_index (times, gint64, i - 1);
-
-      g_array_append_val (intervals, interval);
-    }
-  if (intervals->len == 0)
-    {
-      printf ("%s: none\n", label);
-      return;
-    }
-  g_array_sort (intervals, compare_int64);
-  printf ("%s: %u, interval p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", label, intervals->len + 1,
-          g_array_index (intervals, gint64, intervals->len / 2) / 1000.0,
-          g_array_index (intervals, gint64, intervals->len * 99 / 100) / 1000.0,
-          g_array_index (intervals, gint64, intervals->len - 1) / 1000.0);
 }
 
 static void
@@ -434,11 +401,11 @@ run (ChatStore *store,
           strlen (chat_message_get_content (answer)),
           g_str_equal (chat_message_get_content (answer), expected) ? "exact" : "DIFFERENT");
   printf ("streamed in %.1f s: %.0f tokens/s\n", wall / 1e6, n_tokens / (wall / 1e6));
-  print_intervals ("frames", measure.frames);
+  bench_print_intervals ("frames", measure.frames);
   print_work (measure.work);
   /* When the frames began: late starts are the main loop or the machine;
    * on-time starts with late ends are uneven work (see README.md). */
-  print_intervals ("frame starts", measure.starts);
+  bench_print_intervals ("frame starts", measure.starts);
   /* Where in the stream it was tells a per-token cost from a one-off. */
   printf ("longest main-loop stall: %.1f ms, ending %.2f s into the stream\n",
           measure.longest_stall / 1000.0,
